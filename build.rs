@@ -1,0 +1,69 @@
+//! Turns the built-in rule files (`src/rules/builtin/*.toml`) into static Rust
+//! data at build time, so that guard never parses TOML for its own rules at
+//! start-up. The schema is shared with the library (`src/rules/spec.rs`).
+
+#[path = "src/rules/spec.rs"]
+#[allow(dead_code)]
+mod spec;
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let dir = Path::new("src/rules/builtin");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("src/rules/builtin exists")
+        .map(|entry| entry.expect("readable directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    // Generic rules come last: where a provider rule and a generic rule match
+    // the same secret, the rule listed first wins.
+    files.sort_by_key(|path| (path.file_stem().is_some_and(|stem| stem == "generic"), path.clone()));
+
+    let mut ids = BTreeSet::new();
+    let mut out = String::from("&[\n");
+    for file in &files {
+        println!("cargo:rerun-if-changed={}", file.display());
+        let text = std::fs::read_to_string(file).expect("rule file is UTF-8");
+        let parsed: spec::RuleFile = toml::from_str(&text)
+            .unwrap_or_else(|err| panic!("{}: {err}", file.display()));
+        for rule in parsed.rule {
+            assert!(ids.insert(rule.id.clone()), "duplicate rule id {}", rule.id);
+            emit_rule(&mut out, &rule);
+        }
+    }
+    out.push(']');
+    let target = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("builtin_rules.rs");
+    std::fs::write(target, out).expect("OUT_DIR is writable");
+}
+
+fn emit_rule(out: &mut String, rule: &spec::RuleSpec) {
+    let text = |s: &str| format!("Cow::Borrowed({s:?})");
+    let list = |items: &[String]| {
+        let inner: Vec<String> = items.iter().map(|s| text(s)).collect();
+        format!("Cow::Borrowed(&[{}])", inner.join(", "))
+    };
+    let option = |value: Option<String>| value.map_or("None".to_string(), |v| format!("Some({v})"));
+    writeln!(
+        out,
+        "Rule {{ id: {}, description: {}, keywords: {}, regex: {}, secret_group: {}, \
+         min_entropy: {}, checksum: {}, allow: {}, multiline: {}, rotate: {}, \
+         examples: {}, negative_examples: {} }},",
+        text(&rule.id),
+        text(&rule.description),
+        list(&rule.keywords),
+        text(&rule.regex),
+        option(rule.secret_group.map(|g| g.to_string())),
+        option(rule.min_entropy.map(|e| format!("{e:?}"))),
+        option(rule.checksum.as_deref().map(text)),
+        list(&rule.allow),
+        rule.multiline,
+        text(&rule.rotate),
+        list(&rule.examples),
+        list(&rule.negative_examples),
+    )
+    .expect("writing to a String cannot fail");
+}

@@ -1,0 +1,106 @@
+//! Command-line types (clap derive) and nothing else: no git, no files, no
+//! regex. `commands/` turns these into a plan.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// guard keeps credentials out of git and away from AI coding assistants.
+///
+/// Exit codes: 0 nothing found, 1 findings, 2 error.
+#[derive(Debug, Parser)]
+#[command(name = "guard", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files, directories, or standard input (`guard scan -`).
+    Scan(ScanArgs),
+    /// Show the rules, or test every rule against its own examples.
+    Rules(RulesArgs),
+}
+
+/// Flags every scanning command takes.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+    /// Write the report to FILE (created readable by its owner only).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Use FILE instead of the repository's guard.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Show secrets in full in the report (they are redacted by default).
+    #[arg(long)]
+    pub no_redact: bool,
+    /// Skip the content of files larger than SIZE (such as 10MB; default 10MB).
+    #[arg(long, value_name = "SIZE")]
+    pub max_file_size: Option<String>,
+    /// Print nothing when nothing is found, and no notes.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Also say which files were skipped as binary.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+/// `guard scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan (default: the current directory); `-`
+    /// reads standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Also scan files that .gitignore and other ignore files exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Common flags.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `guard rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// List or check.
+    #[command(subcommand)]
+    pub action: RulesAction,
+    /// Use FILE instead of the repository's guard.toml.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+}
+
+/// `guard rules list` / `guard rules check`.
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// List every rule in effect (built-in and from guard.toml).
+    List,
+    /// Run every rule, built-in or from guard.toml, against its examples
+    /// and negative examples through the full matcher.
+    Check {
+        /// Seed of the example generator (same seed, same examples).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How many times each example is generated afresh.
+        #[arg(long, default_value_t = 4)]
+        rounds: u32,
+    },
+}
+
+/// `--format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// For people.
+    Human,
+    /// One JSON document.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+}

@@ -1,0 +1,45 @@
+//! One file per subcommand: each turns its arguments into a plan (config
+//! loaded, pipeline built) and runs it. Shared set-up lives here.
+
+pub mod rules;
+pub mod scan;
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::Outcome;
+use crate::cli::{Command, FormatArg};
+use crate::config::{self, Config, Sources};
+use crate::report::Format;
+
+/// Runs one subcommand.
+///
+/// # Errors
+/// Whatever stopped it.
+pub fn run(command: Command) -> Result<Outcome> {
+    match command {
+        Command::Scan(args) => scan::run(&args),
+        Command::Rules(args) => rules::run(&args),
+    }
+}
+
+/// Loads the configuration that applies in the current directory:
+/// `--config`, else the work tree's `guard.toml`; then the user's.
+///
+/// # Errors
+/// A config file that cannot be read or is invalid.
+pub fn load_config(explicit: Option<&Path>) -> Result<Config> {
+    let cwd = std::env::current_dir().context("finding the current directory")?;
+    let work_tree = if explicit.is_none() { crate::git::work_tree_root(&cwd) } else { None };
+    config::load(&Sources { explicit: explicit.map(Into::into), work_tree, user: config::user_config_path() })
+}
+
+/// The report format chosen on the command line.
+pub fn format(arg: FormatArg) -> Format {
+    match arg {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Jsonl => Format::Jsonl,
+    }
+}

@@ -1,0 +1,74 @@
+//! What the user has accepted: inline `guard:allow` (or detect-secrets'
+//! `pragma: allowlist secret`) on a finding's line, and the allowlists of
+//! `guard.toml` (paths, secret regexes, stopwords). The baseline joins here.
+
+use anyhow::Result;
+use regex::bytes::Regex;
+
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::globs::PathGlobs;
+
+/// Marks that, on a finding's first or last line, suppress it.
+pub const INLINE_MARKERS: &[&str] = &["guard:allow", "pragma: allowlist secret"];
+
+/// The allowlists of the effective configuration, compiled.
+#[derive(Debug, Clone)]
+pub struct Filters {
+    paths: PathGlobs,
+    regexes: Vec<Regex>,
+    stopwords: Vec<Vec<u8>>,
+}
+
+impl Filters {
+    /// Compiles the allowlists of `config`.
+    ///
+    /// # Errors
+    /// An invalid glob or regex (already reported with its line by `config`).
+    pub fn new(config: &Config) -> Result<Filters> {
+        Ok(Filters {
+            paths: PathGlobs::new(&config.allow_paths, false)?,
+            regexes: config
+                .allow_regexes
+                .iter()
+                .map(|r| crate::matcher::compile(r))
+                .collect::<Result<_>>()?,
+            stopwords: config.stopwords.iter().map(|w| w.to_ascii_lowercase().into_bytes()).collect(),
+        })
+    }
+
+    /// Drops from `findings` those the user has accepted. `data` is the chunk
+    /// the content findings were found in.
+    pub fn retain(&self, data: &[u8], findings: &mut Vec<Finding>) {
+        findings.retain(|f| !self.allows(data, f));
+    }
+
+    fn allows(&self, data: &[u8], finding: &Finding) -> bool {
+        if finding.path.as_deref().is_some_and(|p| self.paths.is_match(p)) {
+            return true;
+        }
+        if finding.is_path_finding() {
+            return false;
+        }
+        if has_inline_marker(data, finding) || self.regexes.iter().any(|r| r.is_match(&finding.secret)) {
+            return true;
+        }
+        let lower = finding.secret.to_ascii_lowercase();
+        self.stopwords.iter().any(|w| memchr::memmem::find(&lower, w).is_some())
+    }
+}
+
+/// Whether the first or last line of the finding carries an inline marker.
+fn has_inline_marker(data: &[u8], finding: &Finding) -> bool {
+    let span = finding.span.clone();
+    if span.end > data.len() {
+        return false;
+    }
+    let first_start = memchr::memrchr(b'\n', &data[..span.start]).map_or(0, |i| i + 1);
+    let first_end = memchr::memchr(b'\n', &data[span.start..]).map_or(data.len(), |i| span.start + i);
+    let last_start = memchr::memrchr(b'\n', &data[..span.end]).map_or(0, |i| i + 1);
+    let last_end = memchr::memchr(b'\n', &data[span.end..]).map_or(data.len(), |i| span.end + i);
+    [&data[first_start..first_end], &data[last_start..last_end]]
+        .iter()
+        .any(|line| INLINE_MARKERS.iter().any(|m| memchr::memmem::find(line, m.as_bytes()).is_some()))
+}

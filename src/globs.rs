@@ -1,0 +1,94 @@
+//! Path globs the way `.gitignore` users read them: a pattern without `/`
+//! matches the file name at any depth (`*.pem`, `.env.*`); a pattern with `/`
+//! matches the path relative to the repository root (`tests/fixtures/**`), or
+//! at any depth when it starts with `**/`. Shared by the path policy and the
+//! path allowlist.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+/// A compiled set of name-or-path globs; which pattern matched is known.
+#[derive(Debug, Clone)]
+pub struct PathGlobs {
+    names: GlobSet,
+    name_patterns: Vec<usize>,
+    paths: GlobSet,
+    path_patterns: Vec<usize>,
+}
+
+impl PathGlobs {
+    /// Compiles `patterns`; `case_insensitive` for names of secret files,
+    /// whose case varies (`ID_RSA`, `Credentials.json`).
+    ///
+    /// # Errors
+    /// The first pattern that is not a valid glob.
+    pub fn new<S: AsRef<str>>(patterns: &[S], case_insensitive: bool) -> Result<PathGlobs> {
+        let mut names = GlobSetBuilder::new();
+        let mut paths = GlobSetBuilder::new();
+        let (mut name_patterns, mut path_patterns) = (Vec::new(), Vec::new());
+        for (index, pattern) in patterns.iter().enumerate() {
+            let pattern = pattern.as_ref();
+            let anchored = pattern.strip_prefix('/').unwrap_or(pattern);
+            let glob = GlobBuilder::new(anchored)
+                .literal_separator(true)
+                .case_insensitive(case_insensitive)
+                .build()
+                .with_context(|| format!("invalid glob {pattern:?}"))?;
+            if pattern.contains('/') {
+                paths.add(glob);
+                path_patterns.push(index);
+            } else {
+                names.add(glob);
+                name_patterns.push(index);
+            }
+        }
+        Ok(PathGlobs {
+            names: names.build().context("building name globs")?,
+            name_patterns,
+            paths: paths.build().context("building path globs")?,
+            path_patterns,
+        })
+    }
+
+    /// Index (into the patterns given to [`PathGlobs::new`]) of the first
+    /// pattern matching `path`, if any.
+    pub fn first_match(&self, path: &Path) -> Option<usize> {
+        let path = normalize(path);
+        let name_hit = path
+            .file_name()
+            .and_then(|name| self.names.matches(name).into_iter().min())
+            .map(|i| self.name_patterns[i]);
+        let path_hit = self.paths.matches(path).into_iter().min().map(|i| self.path_patterns[i]);
+        match (name_hit, path_hit) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Whether any pattern matches `path`.
+    pub fn is_match(&self, path: &Path) -> bool {
+        self.first_match(path).is_some()
+    }
+}
+
+/// `path` without a leading `./`.
+pub fn normalize(path: &Path) -> &Path {
+    path.strip_prefix(".").unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_at_any_depth_and_paths_are_anchored() {
+        let globs = PathGlobs::new(&["*.pem", "tests/fixtures/**", "**/.aws/credentials"], false).unwrap();
+        assert_eq!(globs.first_match(Path::new("a/b/server.pem")), Some(0));
+        assert_eq!(globs.first_match(Path::new("./tests/fixtures/x.txt")), Some(1));
+        assert_eq!(globs.first_match(Path::new("src/tests/fixtures/x.txt")), None);
+        assert_eq!(globs.first_match(Path::new("home/.aws/credentials")), Some(2));
+        assert_eq!(globs.first_match(Path::new(".aws/credentials")), Some(2));
+    }
+}

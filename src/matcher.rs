@@ -1,0 +1,273 @@
+//! The keyword gate and the lazily compiled regexes. One Aho-Corasick automaton
+//! over every rule's keywords (ASCII case-insensitive) finds which rules can
+//! match where; only those rules run their regex, and only over the lines that
+//! hold one of their keywords (from that line to the end, for multi-line
+//! rules). Each regex is compiled the first time a chunk needs it.
+//!
+//! The gate may over-report candidates, never under-report: by definition a
+//! single-line rule's match lies within one line holding one of its keywords,
+//! and [`Gate::Off`] runs every rule on every line to check exactly that.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use anyhow::{Context, Result, bail};
+use regex::bytes::{Regex, RegexBuilder};
+
+use crate::checksum::Checksum;
+use crate::rules::Rule;
+
+/// Size limit for a compiled rule regex: generous for real rules, small
+/// enough that a pathological user pattern is an error rather than a stall.
+const REGEX_SIZE_LIMIT: usize = 8 << 20;
+
+/// Whether the keyword gate is used. `Off` is the reference semantics the
+/// gate must reproduce; it exists for tests and `guard rules check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// Run a rule only on lines holding one of its keywords.
+    Keywords,
+    /// Run every rule on every line (and every multi-line rule on the chunk).
+    Off,
+}
+
+/// A regex match of one rule, before the scanner confirms it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// Index of the rule in [`Matcher::rules`].
+    pub rule: usize,
+    /// The whole match, as offsets into the chunk.
+    pub span: Range<usize>,
+    /// The secret (the rule's secret group), as offsets into the chunk.
+    pub secret: Range<usize>,
+}
+
+/// What a rule needs at match time, compiled on first use.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The rule's pattern.
+    pub regex: Regex,
+    /// The rule's allow patterns, matched against the secret.
+    pub allow: Vec<Regex>,
+    /// The capture group holding the secret; `None`: the first group that
+    /// took part in the match, else the whole match.
+    pub secret_group: Option<usize>,
+}
+
+/// Reusable buffers for [`Matcher::find`], one per thread.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    windows: Vec<(usize, usize, usize)>,
+}
+
+/// The rule set, ready to match. Built once per process.
+#[derive(Debug)]
+pub struct Matcher {
+    rules: Vec<Rule>,
+    checksums: Vec<Option<Checksum>>,
+    compiled: Vec<OnceLock<Compiled>>,
+    automaton: AhoCorasick,
+    keyword_rules: Vec<Vec<usize>>,
+    unkeyed: Vec<usize>,
+}
+
+impl Matcher {
+    /// Builds the keyword automaton over `rules`. Regexes are compiled later,
+    /// on first use; [`Matcher::compile_all`] validates them up front.
+    ///
+    /// # Errors
+    /// An unknown checksum name, an empty keyword, or a secret group the
+    /// regex cannot have (checked once the regex compiles).
+    pub fn new(rules: Vec<Rule>) -> Result<Matcher> {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut unkeyed = Vec::new();
+        let mut checksums = Vec::with_capacity(rules.len());
+        for (index, rule) in rules.iter().enumerate() {
+            checksums.push(match &rule.checksum {
+                None => None,
+                Some(name) => Some(Checksum::from_name(name).with_context(|| {
+                    format!(
+                        "rule {}: unknown checksum {name:?} (known: {})",
+                        rule.id,
+                        Checksum::NAMES.join(", ")
+                    )
+                })?),
+            });
+            if rule.keywords.is_empty() {
+                unkeyed.push(index);
+            }
+            for keyword in rule.keywords.iter() {
+                if keyword.is_empty() || keyword.contains('\n') {
+                    bail!("rule {}: keywords must be non-empty and on one line", rule.id);
+                }
+                let lower = keyword.to_ascii_lowercase();
+                match keywords.iter().position(|k| *k == lower) {
+                    Some(slot) => keyword_rules[slot].push(index),
+                    None => {
+                        keywords.push(lower);
+                        keyword_rules.push(vec![index]);
+                    }
+                }
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&keywords)
+            .context("building the keyword automaton")?;
+        let compiled = rules.iter().map(|_| OnceLock::new()).collect();
+        Ok(Matcher { rules, checksums, compiled, automaton, keyword_rules, unkeyed })
+    }
+
+    /// The rules, indexed as in [`Candidate::rule`].
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The offline checksum rule `index` requires, if any.
+    pub fn checksum(&self, index: usize) -> Option<Checksum> {
+        self.checksums[index]
+    }
+
+    /// Compiles every regex now, so that bad user patterns are reported at
+    /// start-up with the rule named.
+    ///
+    /// # Errors
+    /// The first rule whose regex or allow pattern does not compile.
+    pub fn compile_all(&self) -> Result<()> {
+        for index in 0..self.rules.len() {
+            self.try_compiled(index)?;
+        }
+        Ok(())
+    }
+
+    /// The compiled form of rule `index`, compiling it if needed.
+    ///
+    /// # Panics
+    /// If the rule's regex does not compile: built-in rules are tested, and
+    /// user rules are compiled by [`Matcher::compile_all`] at load time.
+    pub fn compiled(&self, index: usize) -> &Compiled {
+        self.try_compiled(index).expect("rule regexes are validated before matching")
+    }
+
+    fn try_compiled(&self, index: usize) -> Result<&Compiled> {
+        if let Some(done) = self.compiled[index].get() {
+            return Ok(done);
+        }
+        let rule = &self.rules[index];
+        let regex = compile(&rule.regex).with_context(|| format!("rule {}: invalid regex", rule.id))?;
+        let groups = regex.captures_len() - 1;
+        let secret_group = rule.secret_group;
+        if let Some(group) = secret_group
+            && group > groups
+        {
+            bail!("rule {}: secret_group {group} but the regex has {groups} groups", rule.id);
+        }
+        let allow = rule
+            .allow
+            .iter()
+            .map(|pattern| {
+                compile(pattern).with_context(|| format!("rule {}: invalid allow pattern", rule.id))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(self.compiled[index].get_or_init(|| Compiled { regex, allow, secret_group }))
+    }
+
+    /// Appends to `out` every regex match of every rule the gate lets through,
+    /// sorted by rule, then position.
+    pub fn find(&self, data: &[u8], gate: Gate, scratch: &mut Scratch, out: &mut Vec<Candidate>) {
+        let windows = &mut scratch.windows;
+        windows.clear();
+        match gate {
+            Gate::Keywords => self.keyword_windows(data, windows),
+            Gate::Off => {
+                for rule in 0..self.rules.len() {
+                    self.push_every_line(rule, data, windows);
+                }
+            }
+        }
+        windows.sort_unstable();
+        windows.dedup();
+        let mut last_multiline = usize::MAX;
+        for &(rule, start, end) in windows.iter() {
+            if self.rules[rule].multiline {
+                // The first window of a multi-line rule reaches the chunk's
+                // end and so covers every later one.
+                if last_multiline == rule {
+                    continue;
+                }
+                last_multiline = rule;
+            }
+            self.run_regex(rule, data, start..end, out);
+        }
+    }
+
+    fn keyword_windows(&self, data: &[u8], windows: &mut Vec<(usize, usize, usize)>) {
+        for &rule in &self.unkeyed {
+            self.push_every_line(rule, data, windows);
+        }
+        let mut line = 0..0;
+        for hit in self.automaton.find_overlapping_iter(data) {
+            if !(line.start <= hit.start() && hit.end() <= line.end) {
+                line = line_around(data, hit.start(), hit.end());
+            }
+            for &rule in &self.keyword_rules[hit.pattern().as_usize()] {
+                let end = if self.rules[rule].multiline { data.len() } else { line.end };
+                windows.push((rule, line.start, end));
+            }
+        }
+    }
+
+    fn push_every_line(&self, rule: usize, data: &[u8], windows: &mut Vec<(usize, usize, usize)>) {
+        if self.rules[rule].multiline {
+            windows.push((rule, 0, data.len()));
+            return;
+        }
+        let mut start = 0;
+        for newline in memchr::memchr_iter(b'\n', data) {
+            windows.push((rule, start, newline));
+            start = newline + 1;
+        }
+        windows.push((rule, start, data.len()));
+    }
+
+    fn run_regex(&self, rule: usize, data: &[u8], window: Range<usize>, out: &mut Vec<Candidate>) {
+        let compiled = self.compiled(rule);
+        let offset = window.start;
+        for caps in compiled.regex.captures_iter(&data[window]) {
+            let Some(whole) = caps.get(0) else { continue };
+            let secret = match compiled.secret_group {
+                Some(group) => caps.get(group),
+                None => caps.iter().skip(1).flatten().next().or(Some(whole)),
+            };
+            let Some(secret) = secret else { continue };
+            out.push(Candidate {
+                rule,
+                span: offset + whole.start()..offset + whole.end(),
+                secret: offset + secret.start()..offset + secret.end(),
+            });
+        }
+    }
+}
+
+/// Compiles a rule pattern: bytes, Unicode off, with a size limit.
+///
+/// # Errors
+/// The regex crate's own message, which points at the bad part.
+pub fn compile(pattern: &str) -> Result<Regex> {
+    Ok(RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()?)
+}
+
+/// The line holding `start..end`, without its line break.
+fn line_around(data: &[u8], start: usize, end: usize) -> Range<usize> {
+    let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
+    let line_end = memchr::memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
+    line_start..line_end
+}

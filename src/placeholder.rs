@@ -1,0 +1,94 @@
+//! Values that stand where a secret would, but are not one: placeholders
+//! (`changeme`, `<your-key>`, `xxxx`), references to a secret kept elsewhere
+//! (`${VAR}`, `os.environ[...]`, `process.env.X`, `vault:...`) and documented
+//! example keys. The scanner drops a candidate whose secret is one of these.
+
+/// Whole values (compared without case) that are placeholders.
+const WORDS: &[&str] = &[
+    "admin", "changeit", "changeme", "change_me", "change-me", "default", "dummy", "empty",
+    "example", "false", "fake", "fixme", "foobar", "insert", "mypassword", "mysecret", "none",
+    "notasecret", "null", "nil", "passw0rd", "password", "placeholder", "redacted", "replaceme",
+    "replace_me", "sample", "secret", "test", "testing", "todo", "token", "true", "undefined",
+    "unknown", "unused", "value", "yourpassword", "yoursecret", "yourtoken",
+];
+
+/// Substrings (compared without case) that mark a placeholder or reference
+/// (`${`, `{{` and `#{` are interpolation, anywhere in a value). None is
+/// short enough to turn up by chance in a long random key.
+const MARKERS: &[&str] = &[
+    "****", "...", "<your", "your_", "your-", "yourkey", "example",
+    "placeholder", "changeme", "change_me", "replace_me", "replaceme", "insert_",
+    "redacted", "os.environ", "process.env", "getenv", "env(", "env[", "environ", "secretref",
+    "secretkeyref", "valuefrom", "vault:", "vault(", "enc[", "!vault", "lookup(", "ssm:",
+    "secretsmanager", "keyvault", "${", "{{", "}}", "#{",
+];
+
+/// Prefixes (compared without case) of code that reads a value from an
+/// object rather than holding one (`self.password`, `config.db.token`).
+const PREFIXES: &[&str] = &["self.", "this.", "config.", "settings.", "params.", "args.", "options.", "opts.", "cfg."];
+
+/// Whether `secret` is a placeholder or a reference rather than a secret.
+pub fn is_placeholder(secret: &[u8]) -> bool {
+    let trimmed = secret.trim_ascii();
+    if trimmed.is_empty() {
+        return true;
+    }
+    if is_reference_syntax(trimmed) || is_one_repeated_byte(trimmed) {
+        return true;
+    }
+    // A run of x is masking (`sk_live_xxxxx`); five of one case, because a
+    // 1,700-character key holds a mixed-case "xXxX" one time in 600.
+    if [b"xxxxx", b"XXXXX"].iter().any(|run| memchr::memmem::find(trimmed, *run).is_some()) {
+        return true;
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    WORDS.iter().any(|w| lower == w.as_bytes())
+        || MARKERS.iter().any(|m| memchr::memmem::find(&lower, m.as_bytes()).is_some())
+        || PREFIXES.iter().any(|p| lower.starts_with(p.as_bytes()))
+        || lower.ends_with(b"_here")
+        || lower.ends_with(b"-here")
+}
+
+/// Template and shell reference syntax: `${X}`, `$X`, `{{ x }}`, `{% %}`,
+/// `%(x)s`, `%X%`, `<x>`, `#{x}`, `@x@`.
+fn is_reference_syntax(value: &[u8]) -> bool {
+    let first = value[0];
+    let last = value[value.len() - 1];
+    matches!(first, b'$')
+        || value.starts_with(b"{{")
+        || value.starts_with(b"{%")
+        || value.starts_with(b"%(")
+        || value.starts_with(b"#{")
+        || (first == b'<' && last == b'>')
+        || (first == b'%' && last == b'%')
+        || (first == b'@' && last == b'@')
+        || (first == b'[' && last == b']')
+}
+
+fn is_one_repeated_byte(value: &[u8]) -> bool {
+    value.iter().all(|&b| b == value[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_and_references() {
+        for value in [
+            "changeme", "${DB_PASSWORD}", "$SECRET", "{{ .Values.pw }}", "<your-key>",
+            "os.environ['X']", "process.env.TOKEN", "xxxxxxxxxxxx", "********", "%(pw)s",
+            "your_password_here", "vault:secret/data/db#pw", "ENC[AES256_GCM,data:abc]",
+            "AKIAIOSFODNN7EXAMPLE", "PASSWORD",
+        ] {
+            assert!(is_placeholder(value.as_bytes()), "{value}");
+        }
+    }
+
+    #[test]
+    fn real_looking_values_are_not_placeholders() {
+        for value in ["Maple7!Harbor#29", "q8Zr2LmX0vTb", "s3cr3t-Pa55!"] {
+            assert!(!is_placeholder(value.as_bytes()), "{value}");
+        }
+    }
+}

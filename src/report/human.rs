@@ -1,0 +1,37 @@
+//! The report for people: where, what, the redacted secret, and the ways out.
+
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+
+use crate::finding::Finding;
+use crate::report::shown_secret;
+
+/// One block per finding, then a one-line summary.
+///
+/// # Errors
+/// A write error.
+pub fn write(out: &mut dyn Write, findings: &[Finding], show_secrets: bool) -> io::Result<()> {
+    for finding in findings {
+        let place = finding.path.as_ref().map_or_else(|| "<stdin>".to_string(), |p| p.to_string_lossy().into_owned());
+        if finding.is_path_finding() {
+            writeln!(out, "{place}: {}: {}", finding.rule_id, finding.description)?;
+            writeln!(out, "    fix:    git rm --cached {place:?} and add it to .gitignore; rotate what it holds")?;
+            writeln!(out, "    allow:  list it under [path_policy] allow in guard.toml if it holds no secret")?;
+        } else {
+            writeln!(out, "{place}:{}:{}: {}: {}", finding.line, finding.column, finding.rule_id, finding.description)?;
+            writeln!(out, "    secret: {}", shown_secret(finding, show_secrets))?;
+            writeln!(out, "    fix:    remove it from the file, then rotate it")?;
+            writeln!(out, "    allow:  add `guard:allow` in a comment on that line if it is not a secret")?;
+        }
+        if !finding.rotate.is_empty() {
+            writeln!(out, "    rotate: {}", finding.rotate)?;
+        }
+        writeln!(out)?;
+    }
+    let files: BTreeSet<_> = findings.iter().map(|f| &f.path).collect();
+    match findings.len() {
+        0 => writeln!(out, "guard: no secrets found"),
+        1 => writeln!(out, "guard: 1 finding"),
+        n => writeln!(out, "guard: {n} findings in {} places", files.len()),
+    }
+}

@@ -1,0 +1,71 @@
+//! JSON and JSON Lines reports: the Finding contract of DESIGN.md.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::finding::Finding;
+use crate::report::shown_secret;
+
+/// Version of the JSON report layout.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Record<'a> {
+    rule_id: &'a str,
+    description: &'a str,
+    path: Option<String>,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    secret: String,
+    fingerprint: &'a str,
+    entropy: f64,
+    source: &'static str,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema_version: u32,
+    findings: Vec<Record<'a>>,
+}
+
+fn record(finding: &Finding, show_secrets: bool) -> Record<'_> {
+    Record {
+        rule_id: &finding.rule_id,
+        description: &finding.description,
+        path: finding.path.as_ref().map(|p| p.to_string_lossy().into_owned()),
+        line: finding.line,
+        column: finding.column,
+        end_line: finding.end_line,
+        secret: shown_secret(finding, show_secrets),
+        fingerprint: &finding.fingerprint,
+        entropy: (finding.entropy * 1000.0).round() / 1000.0,
+        source: finding.source.as_str(),
+    }
+}
+
+/// `{"schema_version": 1, "findings": [...]}` and a newline.
+///
+/// # Errors
+/// A write error.
+pub fn write(out: &mut dyn Write, findings: &[Finding], show_secrets: bool) -> io::Result<()> {
+    let document = Document {
+        schema_version: SCHEMA_VERSION,
+        findings: findings.iter().map(|f| record(f, show_secrets)).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}
+
+/// One finding per line.
+///
+/// # Errors
+/// A write error.
+pub fn write_lines(out: &mut dyn Write, findings: &[Finding], show_secrets: bool) -> io::Result<()> {
+    for finding in findings {
+        serde_json::to_writer(&mut *out, &record(finding, show_secrets))?;
+        writeln!(out)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! The only code that writes findings out: human, JSON and JSON Lines.
+//! Secrets are redacted unless the user asked for `--no-redact`; bytes become
+//! text (lossily) only here.
+
+pub mod human;
+pub mod json;
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::finding::Finding;
+
+/// Output format of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// For people: one block per finding, with how to fix it.
+    Human,
+    /// One JSON object: `{"schema_version": 1, "findings": [...]}`.
+    Json,
+    /// One JSON finding per line.
+    Jsonl,
+}
+
+/// How a report is written.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The format.
+    pub format: Format,
+    /// Whether secrets are shown in full (`--no-redact`).
+    pub show_secrets: bool,
+}
+
+/// Writes `findings` to `out` in the chosen format.
+///
+/// # Errors
+/// A write error (a closed pipe included; see [`is_closed_pipe`]).
+pub fn write(out: &mut dyn Write, findings: &[Finding], options: Options) -> io::Result<()> {
+    match options.format {
+        Format::Human => human::write(out, findings, options.show_secrets),
+        Format::Json => json::write(out, findings, options.show_secrets),
+        Format::Jsonl => json::write_lines(out, findings, options.show_secrets),
+    }?;
+    out.flush()
+}
+
+/// The secret as a report shows it.
+pub fn shown_secret(finding: &Finding, show_secrets: bool) -> String {
+    if show_secrets {
+        String::from_utf8_lossy(&finding.secret).into_owned()
+    } else {
+        finding.redacted()
+    }
+}
+
+/// Whether `err` is a closed pipe on output (`guard scan | head`), which is
+/// not an error.
+pub fn is_closed_pipe(err: &io::Error) -> bool {
+    err.kind() == io::ErrorKind::BrokenPipe
+}
+
+/// Creates (or truncates) a report file readable and writable by its owner
+/// only, whatever the umask and whatever its mode was.
+///
+/// # Errors
+/// The file cannot be created or its mode set.
+pub fn create_private_file(path: &Path) -> Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path).with_context(|| format!("creating {}", path.display()))?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("making {} private", path.display()))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    {
+        options.open(path).with_context(|| format!("creating {}", path.display()))
+    }
+}

@@ -1,0 +1,139 @@
+//! Chunk to findings: runs the matcher, then confirms each candidate (allow
+//! patterns, minimum entropy, checksum, placeholders) and keeps one finding
+//! per secret when several rules match it. No I/O, no git.
+
+use crate::finding::{self, Finding};
+use crate::matcher::{Candidate, Gate, Matcher, Scratch};
+use crate::placeholder::is_placeholder;
+use crate::source::Chunk;
+
+/// Reusable buffers for [`Scanner::scan`], one per thread.
+#[derive(Debug, Default)]
+pub struct ScanScratch {
+    matcher: Scratch,
+    candidates: Vec<Candidate>,
+}
+
+/// The matcher plus candidate confirmation. Built once per process.
+#[derive(Debug)]
+pub struct Scanner {
+    matcher: Matcher,
+}
+
+impl Scanner {
+    /// A scanner over `matcher`'s rules.
+    pub fn new(matcher: Matcher) -> Scanner {
+        Scanner { matcher }
+    }
+
+    /// The underlying matcher.
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
+    /// Appends the findings in `chunk` to `out`.
+    pub fn scan(&self, chunk: &Chunk<'_>, scratch: &mut ScanScratch, out: &mut Vec<Finding>) {
+        self.scan_with(chunk, Gate::Keywords, scratch, out);
+    }
+
+    /// [`Scanner::scan`] with the keyword gate on or off (tests compare both).
+    pub fn scan_with(&self, chunk: &Chunk<'_>, gate: Gate, scratch: &mut ScanScratch, out: &mut Vec<Finding>) {
+        let candidates = &mut scratch.candidates;
+        candidates.clear();
+        self.matcher.find(chunk.data, gate, &mut scratch.matcher, candidates);
+        candidates.retain(|c| self.confirmed(chunk.data, c));
+        // One finding per secret: where secrets overlap, the rule listed
+        // first wins (provider rules precede the generic ones).
+        candidates.sort_unstable_by_key(|c| (c.secret.start, c.rule));
+        let mut lines = LineCounter::new(chunk);
+        let mut covered_until = 0;
+        let mut last_rule = usize::MAX;
+        let first_new = out.len();
+        for candidate in candidates.iter() {
+            if candidate.secret.start < covered_until {
+                if candidate.rule < last_rule {
+                    // A higher-priority rule on an overlapping secret replaces
+                    // the finding just made.
+                    out.truncate(out.len() - 1);
+                } else {
+                    continue;
+                }
+            }
+            covered_until = covered_until.max(candidate.secret.end);
+            last_rule = candidate.rule;
+            out.push(self.finding(chunk, candidate, &mut lines));
+        }
+        out[first_new..].sort_by_key(|f| f.span.start);
+    }
+
+    fn confirmed(&self, data: &[u8], candidate: &Candidate) -> bool {
+        let secret = &data[candidate.secret.clone()];
+        let rule = &self.matcher.rules()[candidate.rule];
+        if secret.is_empty() || is_placeholder(secret) {
+            return false;
+        }
+        if rule.min_entropy.is_some_and(|min| finding::entropy(secret) < min) {
+            return false;
+        }
+        if self.matcher.checksum(candidate.rule).is_some_and(|c| !c.verify(secret)) {
+            return false;
+        }
+        !self.matcher.compiled(candidate.rule).allow.iter().any(|allow| allow.is_match(secret))
+    }
+
+    fn finding(&self, chunk: &Chunk<'_>, candidate: &Candidate, lines: &mut LineCounter) -> Finding {
+        let rule = &self.matcher.rules()[candidate.rule];
+        let secret = chunk.data[candidate.secret.clone()].to_vec();
+        let (line, column) = lines.position(candidate.span.start);
+        let end_line = line + memchr::memchr_iter(b'\n', &chunk.data[candidate.span.clone()]).count();
+        let public_prefix = rule
+            .keywords
+            .iter()
+            .filter(|k| secret.starts_with(k.as_bytes()))
+            .map(|k| k.len())
+            .max()
+            .unwrap_or(0);
+        Finding {
+            rule_id: rule.id.clone(),
+            description: rule.description.clone(),
+            rotate: rule.rotate.clone(),
+            path: chunk.path.map(Into::into),
+            line,
+            column,
+            end_line,
+            span: candidate.span.clone(),
+            fingerprint: finding::fingerprint(&rule.id, &secret),
+            entropy: finding::entropy(&secret),
+            public_prefix,
+            secret,
+            source: chunk.source,
+        }
+    }
+}
+
+/// Line and column of offsets in a chunk, counted incrementally when offsets
+/// come in any order (it restarts when asked about an earlier one).
+struct LineCounter<'a> {
+    data: &'a [u8],
+    first_line: usize,
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(chunk: &Chunk<'a>) -> LineCounter<'a> {
+        LineCounter { data: chunk.data, first_line: chunk.first_line, offset: 0, line: chunk.first_line }
+    }
+
+    /// 1-based line and byte column of `offset`.
+    fn position(&mut self, offset: usize) -> (usize, usize) {
+        if offset < self.offset {
+            self.offset = 0;
+            self.line = self.first_line;
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.data[self.offset..offset]).count();
+        self.offset = offset;
+        let line_start = memchr::memrchr(b'\n', &self.data[..offset]).map_or(0, |i| i + 1);
+        (self.line, offset - line_start + 1)
+    }
+}

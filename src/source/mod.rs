@@ -1,0 +1,29 @@
+//! Sources turn files, standard input and (later) git objects into [`Chunk`]s,
+//! and apply the path policy, which needs names rather than content.
+
+pub mod files;
+
+use std::path::Path;
+
+use crate::finding::SourceKind;
+
+/// A NUL byte in this many leading bytes makes a file binary (git's rule).
+pub const BINARY_PROBE_LEN: usize = 8000;
+
+/// Bytes to scan, and where they came from.
+#[derive(Debug, Clone, Copy)]
+pub struct Chunk<'a> {
+    /// The content.
+    pub data: &'a [u8],
+    /// The file, if any.
+    pub path: Option<&'a Path>,
+    /// What kind of source this is.
+    pub source: SourceKind,
+    /// Line number of the first byte of `data`, 1-based.
+    pub first_line: usize,
+}
+
+/// Whether `data` is binary by git's rule: a NUL byte in the first 8,000 bytes.
+pub fn is_binary(data: &[u8]) -> bool {
+    memchr::memchr(0, &data[..data.len().min(BINARY_PROBE_LEN)]).is_some()
+}
