@@ -27,16 +27,15 @@ fn main() {
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
         let text = std::fs::read_to_string(file).expect("rule file is UTF-8");
-        let parsed: spec::RuleFile = toml::from_str(&text)
-            .unwrap_or_else(|err| panic!("{}: {err}", file.display()));
+        let parsed: spec::RuleFile =
+            toml::from_str(&text).unwrap_or_else(|err| panic!("{}: {err}", file.display()));
         for rule in parsed.rule {
             assert!(ids.insert(rule.id.clone()), "duplicate rule id {}", rule.id);
             emit_rule(&mut out, &rule);
         }
     }
     out.push(']');
-    let target = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("builtin_rules.rs");
+    let target = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_rules.rs");
     std::fs::write(target, out).expect("OUT_DIR is writable");
 }
 

@@ -105,10 +105,10 @@ pub struct Sources {
 
 /// `$XDG_CONFIG_HOME/guard/guard.toml`, else `$HOME/.config/guard/guard.toml`.
 pub fn user_config_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".config")))?;
+    let base =
+        std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()).map(PathBuf::from).or_else(|| {
+            std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".config"))
+        })?;
     Some(base.join("guard").join(FILE_NAME))
 }
 
@@ -145,7 +145,8 @@ pub fn merge_text(config: &mut Config, text: &str, file: &Path) -> Result<()> {
         Some(span) => format!("{}:{}", file.display(), line_of(text, span.start)),
         None => file.display().to_string(),
     };
-    let schema: FileSchema = toml::from_str(text).map_err(|err| anyhow!("{}: {}", at(err.span()), err.message()))?;
+    let schema: FileSchema =
+        toml::from_str(text).map_err(|err| anyhow!("{}: {}", at(err.span()), err.message()))?;
     config.files.push(file.to_path_buf());
 
     for spanned in schema.rule {
@@ -160,7 +161,8 @@ pub fn merge_text(config: &mut Config, text: &str, file: &Path) -> Result<()> {
         config.disabled.push(id.into_inner());
     }
     for regex in schema.allow.regexes {
-        crate::matcher::compile(regex.get_ref()).with_context(|| format!("{}: [allow] regexes", at(Some(regex.span()))))?;
+        crate::matcher::compile(regex.get_ref())
+            .with_context(|| format!("{}: [allow] regexes", at(Some(regex.span()))))?;
         config.allow_regexes.push(regex.into_inner());
     }
     for (list, target, what) in [
@@ -169,7 +171,8 @@ pub fn merge_text(config: &mut Config, text: &str, file: &Path) -> Result<()> {
         (schema.path_policy.allow, &mut config.path_allow, "[path_policy] allow"),
     ] {
         for glob in list {
-            crate::globs::PathGlobs::new(&[glob.get_ref()], false).with_context(|| format!("{}: {what}", at(Some(glob.span()))))?;
+            crate::globs::PathGlobs::new(&[glob.get_ref()], false)
+                .with_context(|| format!("{}: {what}", at(Some(glob.span()))))?;
             target.push(glob.into_inner());
         }
     }
@@ -177,7 +180,8 @@ pub fn merge_text(config: &mut Config, text: &str, file: &Path) -> Result<()> {
     if let Some(size) = schema.scan.max_file_size
         && config.max_file_size.is_none()
     {
-        let parsed = parse_size(size.get_ref()).with_context(|| format!("{}: [scan] max_file_size", at(Some(size.span()))))?;
+        let parsed = parse_size(size.get_ref())
+            .with_context(|| format!("{}: [scan] max_file_size", at(Some(size.span()))))?;
         config.max_file_size = Some(parsed);
     }
     Ok(())

@@ -9,6 +9,7 @@ use git2::{Repository, RepositoryOpenFlags};
 /// The root of the work tree containing `start`, if `start` is inside one.
 /// Honours `GIT_DIR` and friends, as git does.
 pub fn work_tree_root(start: &Path) -> Option<PathBuf> {
-    let repo = Repository::open_ext(start, RepositoryOpenFlags::FROM_ENV, std::iter::empty::<&OsStr>()).ok()?;
+    let repo =
+        Repository::open_ext(start, RepositoryOpenFlags::FROM_ENV, std::iter::empty::<&OsStr>()).ok()?;
     repo.workdir().map(Path::to_path_buf)
 }

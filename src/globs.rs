@@ -19,8 +19,8 @@ pub struct PathGlobs {
 }
 
 impl PathGlobs {
-    /// Compiles `patterns`; `case_insensitive` for names of secret files,
-    /// whose case varies (`ID_RSA`, `Credentials.json`).
+    /// Compiles `patterns`, case-insensitive if asked (which globset does
+    /// with regexes: slower to build).
     ///
     /// # Errors
     /// The first pattern that is not a valid glob.

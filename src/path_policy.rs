@@ -48,7 +48,23 @@ const KINDS: &[Kind] = &[
         id: "file-credentials",
         description: "Credentials file",
         rotate: "Revoke the credentials it holds at their provider, and keep the file out of the repository.",
-        globs: &["*credentials", "*credentials.{json,yml,yaml,xml,ini,toml,csv,txt,conf,cfg,properties,env}", ".git-credentials", "**/.aws/credentials"],
+        globs: &[
+            "*credentials",
+            "*credentials.json",
+            "*credentials.yml",
+            "*credentials.yaml",
+            "*credentials.xml",
+            "*credentials.ini",
+            "*credentials.toml",
+            "*credentials.csv",
+            "*credentials.txt",
+            "*credentials.conf",
+            "*credentials.cfg",
+            "*credentials.properties",
+            "*credentials.env",
+            ".git-credentials",
+            "**/.aws/credentials",
+        ],
     },
     Kind {
         id: "file-netrc",
@@ -72,67 +88,116 @@ const KINDS: &[Kind] = &[
 
 /// Names that look like secret files but are meant to be committed.
 const EXCEPTIONS: &[&str] = &[
-    ".env.example", ".env.*.example", ".env.sample", ".env.*.sample", ".env.template",
-    ".env.*.template", ".env.dist", ".env.defaults", ".env.schema", ".env.vault",
-    "credentials.*.example", "*credentials.example.*", "*credentials.sample.*",
+    ".env.example",
+    ".env.*.example",
+    ".env.sample",
+    ".env.*.sample",
+    ".env.template",
+    ".env.*.template",
+    ".env.dist",
+    ".env.defaults",
+    ".env.schema",
+    ".env.vault",
 ];
 
 /// Id of path-policy findings for names added in `guard.toml`.
 const CUSTOM_ID: &str = "file-custom";
 
-/// The built-in kinds and the patterns, compiled.
+/// A built-in pattern: a file name with at most one `*`, or `**/dir/name`
+/// for a path ending. Plain string tests, so the policy costs nothing to
+/// build at start-up (globset would compile regexes).
+#[derive(Debug, Clone, Copy)]
+enum NamePattern {
+    /// The name is exactly this.
+    Exact(&'static str),
+    /// The name starts with the first part and ends with the second.
+    Around(&'static str, &'static str),
+    /// The path is this, or ends with `/` and this.
+    PathEnd(&'static str),
+}
+
+impl NamePattern {
+    fn parse(glob: &'static str) -> NamePattern {
+        if let Some(end) = glob.strip_prefix("**/") {
+            NamePattern::PathEnd(end)
+        } else if let Some((before, after)) = glob.split_once('*') {
+            NamePattern::Around(before, after)
+        } else {
+            NamePattern::Exact(glob)
+        }
+    }
+
+    /// Whether the lowercase, `/`-separated `path` matches.
+    fn matches(self, path: &str) -> bool {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        match self {
+            NamePattern::Exact(exact) => name == exact,
+            NamePattern::Around(before, after) => {
+                name.len() >= before.len() + after.len() && name.starts_with(before) && name.ends_with(after)
+            }
+            NamePattern::PathEnd(end) => {
+                path == end || (path.ends_with(end) && path[..path.len() - end.len()].ends_with('/'))
+            }
+        }
+    }
+}
+
+/// The built-in kinds and the configured patterns.
 #[derive(Debug, Clone)]
 pub struct PathPolicy {
-    kinds: PathGlobs,
-    kind_of_glob: Vec<usize>,
+    kinds: Vec<(usize, NamePattern)>,
+    exceptions: Vec<NamePattern>,
     custom: PathGlobs,
     allowed: PathGlobs,
 }
 
 impl PathPolicy {
     /// The defaults less the `disabled` kinds, plus `deny` names and minus
-    /// `allow` names from the config.
+    /// `allow` names from the config. Built-in patterns cost nothing to
+    /// build; configured ones are compiled with globset.
     ///
     /// # Errors
     /// A configured pattern that is not a valid glob.
     pub fn new(deny: &[String], allow: &[String], disabled: &[String]) -> Result<PathPolicy> {
-        let mut globs = Vec::new();
-        let mut kind_of_glob = Vec::new();
-        for (index, kind) in KINDS.iter().enumerate() {
-            if disabled.iter().any(|d| d == kind.id) {
-                continue;
-            }
-            globs.extend(kind.globs.iter().copied());
-            kind_of_glob.extend(std::iter::repeat_n(index, kind.globs.len()));
-        }
-        let mut allowed: Vec<&str> = EXCEPTIONS.to_vec();
-        allowed.extend(allow.iter().map(String::as_str));
+        let kinds = KINDS
+            .iter()
+            .enumerate()
+            .filter(|(_, kind)| !disabled.iter().any(|d| d == kind.id))
+            .flat_map(|(index, kind)| kind.globs.iter().map(move |g| (index, NamePattern::parse(g))))
+            .collect();
+        let no_custom = disabled.iter().any(|d| d == CUSTOM_ID);
         Ok(PathPolicy {
-            kinds: PathGlobs::new(&globs, true)?,
-            kind_of_glob,
-            custom: if disabled.iter().any(|d| d == CUSTOM_ID) {
-                PathGlobs::new::<&str>(&[], false)?
-            } else {
-                PathGlobs::new(deny, false)?
-            },
-            allowed: PathGlobs::new(&allowed, false)?,
+            kinds,
+            exceptions: EXCEPTIONS.iter().map(|g| NamePattern::parse(g)).collect(),
+            custom: PathGlobs::new(if no_custom { &[] } else { deny }, false)?,
+            allowed: PathGlobs::new(allow, false)?,
         })
     }
 
     /// The finding for `path` if it names a file that must not be committed.
     pub fn check(&self, path: &Path, source: SourceKind) -> Option<Finding> {
-        let (id, description, rotate) = if let Some(glob) = self.kinds.first_match(path) {
-            let kind = &KINDS[self.kind_of_glob[glob]];
-            (kind.id, kind.description, kind.rotate)
-        } else if self.custom.is_match(path) {
-            (CUSTOM_ID, "File that guard.toml says must not be committed", "Remove it from git (git rm --cached) and rotate what it holds.")
-        } else {
-            return None;
-        };
-        if self.allowed.is_match(path) {
+        let shown = crate::globs::normalize(path);
+        // Built-in patterns are lowercase and match names of any case.
+        let lower = shown.to_string_lossy().to_lowercase();
+        let (id, description, rotate) =
+            if let Some((kind, _)) = self.kinds.iter().find(|(_, pattern)| pattern.matches(&lower)) {
+                if self.exceptions.iter().any(|pattern| pattern.matches(&lower)) {
+                    return None;
+                }
+                let kind = &KINDS[*kind];
+                (kind.id, kind.description, kind.rotate)
+            } else if self.custom.is_match(shown) {
+                (
+                    CUSTOM_ID,
+                    "File that guard.toml says must not be committed",
+                    "Remove it from git (git rm --cached) and rotate what it holds.",
+                )
+            } else {
+                return None;
+            };
+        if self.allowed.is_match(shown) {
             return None;
         }
-        let shown = crate::globs::normalize(path);
         Some(Finding {
             rule_id: Text::Borrowed(id),
             description: Text::Borrowed(description),
@@ -160,6 +225,15 @@ impl PathPolicy {
 mod tests {
     use super::*;
 
+    #[test]
+    fn built_in_patterns_are_simple() {
+        for glob in KINDS.iter().flat_map(|k| k.globs.iter()).chain(EXCEPTIONS) {
+            let body = glob.strip_prefix("**/").unwrap_or(glob);
+            assert!(body.matches('*').count() <= 1 && !body.contains(['?', '[', '{']), "{glob}");
+            assert_eq!(*glob, glob.to_lowercase(), "{glob}");
+        }
+    }
+
     fn id(policy: &PathPolicy, path: &str) -> Option<String> {
         policy.check(Path::new(path), SourceKind::File).map(|f| f.rule_id.into_owned())
     }
@@ -186,8 +260,16 @@ mod tests {
             assert_eq!(id(&policy, path).as_deref(), Some(expected), "{path}");
         }
         for path in [
-            ".env.example", ".env.local.example", ".env.sample", ".env.template", "credentials.rs",
-            "src/CredentialsProvider.java", "id_rsa.pub", "environment.ts", "key.go", "docs/keys.md",
+            ".env.example",
+            ".env.local.example",
+            ".env.sample",
+            ".env.template",
+            "credentials.rs",
+            "src/CredentialsProvider.java",
+            "id_rsa.pub",
+            "environment.ts",
+            "key.go",
+            "docs/keys.md",
         ] {
             assert_eq!(id(&policy, path), None, "{path}");
         }
@@ -195,7 +277,8 @@ mod tests {
 
     #[test]
     fn configurable_both_ways() {
-        let policy = PathPolicy::new(&["*.secret.yaml".into()], &["tests/fixtures/*.pem".into()], &[]).unwrap();
+        let policy =
+            PathPolicy::new(&["*.secret.yaml".into()], &["tests/fixtures/*.pem".into()], &[]).unwrap();
         assert_eq!(id(&policy, "k8s/db.secret.yaml").as_deref(), Some("file-custom"));
         assert_eq!(id(&policy, "tests/fixtures/test.pem"), None);
         assert_eq!(id(&policy, "prod/test.pem").as_deref(), Some("file-private-key"));

@@ -75,10 +75,14 @@ pub fn effective_rules(config: &Config) -> Result<Vec<Rule>> {
             || PathPolicy::builtin_ids().any(|p| p == id);
         if !known {
             let files: Vec<String> = config.files.iter().map(|f| f.display().to_string()).collect();
-            bail!("{}: [rules] disable: no rule has the id {id:?} (see `guard rules list`)", files.join(", "));
+            bail!(
+                "{}: [rules] disable: no rule has the id {id:?} (see `guard rules list`)",
+                files.join(", ")
+            );
         }
     }
-    let mut rules: Vec<Rule> = config.rules.iter().filter(|r| !config.disabled.contains(&r.id.to_string())).cloned().collect();
+    let mut rules: Vec<Rule> =
+        config.rules.iter().filter(|r| !config.disabled.contains(&r.id.to_string())).cloned().collect();
     rules.extend(
         BUILTIN
             .iter()

@@ -37,7 +37,13 @@ impl Scanner {
     }
 
     /// [`Scanner::scan`] with the keyword gate on or off (tests compare both).
-    pub fn scan_with(&self, chunk: &Chunk<'_>, gate: Gate, scratch: &mut ScanScratch, out: &mut Vec<Finding>) {
+    pub fn scan_with(
+        &self,
+        chunk: &Chunk<'_>,
+        gate: Gate,
+        scratch: &mut ScanScratch,
+        out: &mut Vec<Finding>,
+    ) {
         let candidates = &mut scratch.candidates;
         candidates.clear();
         self.matcher.find(chunk.data, gate, &mut scratch.matcher, candidates);

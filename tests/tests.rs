@@ -1,1 +1,7 @@
+//! The one integration-test binary (`autotests = false`): a module per area.
 
+mod cli;
+mod common;
+mod fixtures;
+mod inputs;
+mod rules;

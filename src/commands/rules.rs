@@ -34,7 +34,12 @@ pub fn run(args: &RulesArgs) -> Result<Outcome> {
                 for failure in &failures {
                     writeln!(out, "FAIL {failure}")?;
                 }
-                writeln!(out, "{} passed, {} failed", count - failed_rules(&failures), failed_rules(&failures))?;
+                writeln!(
+                    out,
+                    "{} passed, {} failed",
+                    count - failed_rules(&failures),
+                    failed_rules(&failures)
+                )?;
                 Ok(if failures.is_empty() { Outcome::Clean } else { Outcome::Findings })
             })()
         }
@@ -89,7 +94,8 @@ pub fn check(scanner: &Scanner, seed: u64, rounds: u32) -> Vec<Failure> {
         if rule.examples.is_empty() {
             fail("has no examples".into());
         }
-        let cases = rule.examples.iter().map(|t| (t, true)).chain(rule.negative_examples.iter().map(|t| (t, false)));
+        let cases =
+            rule.examples.iter().map(|t| (t, true)).chain(rule.negative_examples.iter().map(|t| (t, false)));
         for (index, (template, positive)) in cases.enumerate() {
             for round in 0..rounds {
                 let case_seed = seed ^ (u64::from(round) << 32) ^ (index as u64).wrapping_mul(0x9E37_79B9);
@@ -101,7 +107,8 @@ pub fn check(scanner: &Scanner, seed: u64, rounds: u32) -> Vec<Failure> {
                     }
                 };
                 let found = |gate| {
-                    let chunk = Chunk { data: text.as_bytes(), path: None, source: SourceKind::Stdin, first_line: 1 };
+                    let chunk =
+                        Chunk { data: text.as_bytes(), path: None, source: SourceKind::Stdin, first_line: 1 };
                     let mut findings = Vec::new();
                     scanner.scan_with(&chunk, gate, &mut ScanScratch::default(), &mut findings);
                     findings.into_iter().map(|f| (f.rule_id.to_string(), f.span)).collect::<Vec<_>>()

@@ -63,7 +63,11 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
                 let mut file = std::io::BufWriter::new(report::create_private_file(path)?);
                 report::write(&mut file, &outcome.findings, options).and_then(|()| file.flush())
             }
-            None => report::write(&mut std::io::BufWriter::new(std::io::stdout().lock()), &outcome.findings, options),
+            None => report::write(
+                &mut std::io::BufWriter::new(std::io::stdout().lock()),
+                &outcome.findings,
+                options,
+            ),
         };
         match written {
             Err(err) if !report::is_closed_pipe(&err) => return Err(err).context("writing the report"),

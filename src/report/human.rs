@@ -12,13 +12,24 @@ use crate::report::shown_secret;
 /// A write error.
 pub fn write(out: &mut dyn Write, findings: &[Finding], show_secrets: bool) -> io::Result<()> {
     for finding in findings {
-        let place = finding.path.as_ref().map_or_else(|| "<stdin>".to_string(), |p| p.to_string_lossy().into_owned());
+        let place =
+            finding.path.as_ref().map_or_else(|| "<stdin>".to_string(), |p| p.to_string_lossy().into_owned());
         if finding.is_path_finding() {
             writeln!(out, "{place}: {}: {}", finding.rule_id, finding.description)?;
-            writeln!(out, "    fix:    git rm --cached {place:?} and add it to .gitignore; rotate what it holds")?;
-            writeln!(out, "    allow:  list it under [path_policy] allow in guard.toml if it holds no secret")?;
+            writeln!(
+                out,
+                "    fix:    git rm --cached {place:?} and add it to .gitignore; rotate what it holds"
+            )?;
+            writeln!(
+                out,
+                "    allow:  list it under [path_policy] allow in guard.toml if it holds no secret"
+            )?;
         } else {
-            writeln!(out, "{place}:{}:{}: {}: {}", finding.line, finding.column, finding.rule_id, finding.description)?;
+            writeln!(
+                out,
+                "{place}:{}:{}: {}: {}",
+                finding.line, finding.column, finding.rule_id, finding.description
+            )?;
             writeln!(out, "    secret: {}", shown_secret(finding, show_secrets))?;
             writeln!(out, "    fix:    remove it from the file, then rotate it")?;
             writeln!(out, "    allow:  add `guard:allow` in a comment on that line if it is not a secret")?;

@@ -48,11 +48,7 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: Options) -> io:
 
 /// The secret as a report shows it.
 pub fn shown_secret(finding: &Finding, show_secrets: bool) -> String {
-    if show_secrets {
-        String::from_utf8_lossy(&finding.secret).into_owned()
-    } else {
-        finding.redacted()
-    }
+    if show_secrets { String::from_utf8_lossy(&finding.secret).into_owned() } else { finding.redacted() }
 }
 
 /// Whether `err` is a closed pipe on output (`guard scan | head`), which is

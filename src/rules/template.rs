@@ -19,9 +19,9 @@ const LOWER_NUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 const UPPER_NUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const PUNCT: &[u8] = b"!#$%&*+-.=?@^_~";
 const WORDS: &[&str] = &[
-    "amber", "basalt", "cobalt", "delta", "ember", "falcon", "garnet", "harbor", "indigo",
-    "juniper", "kestrel", "lantern", "maple", "nectar", "orchid", "pepper", "quartz", "raven",
-    "saffron", "timber", "umber", "velvet", "willow", "yonder", "zephyr",
+    "amber", "basalt", "cobalt", "delta", "ember", "falcon", "garnet", "harbor", "indigo", "juniper",
+    "kestrel", "lantern", "maple", "nectar", "orchid", "pepper", "quartz", "raven", "saffron", "timber",
+    "umber", "velvet", "willow", "yonder", "zephyr",
 ];
 
 /// Every generator name, for error messages.
@@ -139,9 +139,7 @@ impl Expander {
                 out.push_str("==");
             }
             _ => {
-                return Err(TemplateError(format!(
-                    "unknown generator {{{{{spec}}}}}; known: {GENERATORS}"
-                )));
+                return Err(TemplateError(format!("unknown generator {{{{{spec}}}}}; known: {GENERATORS}")));
             }
         }
         Ok(())

@@ -64,7 +64,8 @@ pub fn scan_paths(pipeline: &Pipeline, paths: &[PathBuf], no_ignore: bool) -> Ou
 
     let shared = Mutex::new(Outcome::default());
     walk.build_parallel().run(|| {
-        let mut worker = Worker { shared: &shared, local: Outcome::default(), scratch: ScanScratch::default() };
+        let mut worker =
+            Worker { shared: &shared, local: Outcome::default(), scratch: ScanScratch::default() };
         Box::new(move |entry| {
             match entry {
                 Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {

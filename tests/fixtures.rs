@@ -1,0 +1,66 @@
+//! Scanner cases as data: every `fixtures/scanner/*.toml` case, one loop.
+
+use std::path::Path;
+
+use guard::finding::SourceKind;
+use guard::scanner::ScanScratch;
+use guard::source::Chunk;
+use serde::Deserialize;
+
+use crate::common::{default_pipeline, expand};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    input: String,
+    #[serde(default)]
+    path: Option<String>,
+    expect: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct File {
+    case: Vec<Case>,
+}
+
+#[test]
+fn scanner_fixtures() {
+    let pipeline = default_pipeline();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scanner");
+    let mut files: Vec<_> =
+        std::fs::read_dir(&dir).expect("fixtures dir").flatten().map(|e| e.path()).collect();
+    files.sort();
+    let mut cases = 0;
+    let mut failures = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("fixture is UTF-8");
+        let parsed: File = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        for case in parsed.case {
+            for seed in 0..20 {
+                let input = expand(&case.input, seed);
+                let path = case.path.as_deref().map(Path::new);
+                let mut findings = Vec::new();
+                if let Some(path) = path {
+                    pipeline.check_path(path, SourceKind::File, &mut findings);
+                }
+                let chunk = Chunk { data: input.as_bytes(), path, source: SourceKind::File, first_line: 1 };
+                pipeline.scan_chunk(&chunk, &mut ScanScratch::default(), &mut findings);
+                let got: Vec<String> = findings.iter().map(|f| format!("{}@{}", f.rule_id, f.line)).collect();
+                if got != case.expect {
+                    failures.push(format!(
+                        "{}: {:?} (seed {seed}): expected {:?}, got {:?}",
+                        file.display(),
+                        case.name,
+                        case.expect,
+                        got
+                    ));
+                    break;
+                }
+            }
+            cases += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(cases >= 15, "only {cases} fixture cases");
+}

@@ -1,0 +1,113 @@
+//! Every rule against its own examples, and the keyword gate against the
+//! ungated reference on generated input.
+
+use guard::commands::rules::check;
+use guard::finding::SourceKind;
+use guard::matcher::Gate;
+use guard::rules::BUILTIN;
+use guard::rules::template::Expander;
+use guard::scanner::ScanScratch;
+use guard::source::Chunk;
+
+use crate::common::default_pipeline;
+
+#[test]
+fn every_builtin_rule_passes_its_examples() {
+    let pipeline = default_pipeline();
+    let failures = check(&pipeline.scanner, 7, 200);
+    assert!(
+        failures.is_empty(),
+        "{}",
+        failures.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
+fn at_least_forty_rules_each_with_rotation_hint_and_negative_example() {
+    assert!(BUILTIN.len() >= 40, "{} rules", BUILTIN.len());
+    for rule in BUILTIN {
+        assert!(!rule.rotate.is_empty(), "{} has no rotation hint", rule.id);
+        assert!(!rule.negative_examples.is_empty(), "{} has no negative example", rule.id);
+        assert!(!rule.keywords.is_empty(), "{} has no keywords", rule.id);
+    }
+}
+
+#[test]
+fn every_builtin_regex_compiles() {
+    let pipeline = default_pipeline();
+    pipeline.scanner.matcher().compile_all().expect("built-in regexes compile");
+}
+
+/// Random text mixing keywords (in random case), rule examples, negative
+/// examples and noise, scanned with and without the keyword gate.
+#[test]
+fn keyword_gate_never_loses_a_match_on_random_input() {
+    let pipeline = default_pipeline();
+    let scanner = &pipeline.scanner;
+    let noise = [
+        "fn main() {",
+        "let x = 1;",
+        "# comment",
+        "  - item: value",
+        "}",
+        "",
+        "\t\t",
+        "{\"a\": [1, 2]}",
+        "SELECT * FROM t;",
+    ];
+    let separators = [" = ", ": ", "=", " := ", "\": \"", " => "];
+    let mut rng = Expander::new(0x5eed);
+    let mut scratch = ScanScratch::default();
+    let mut positives = 0;
+    for round in 0..300 {
+        let mut text = String::new();
+        for _ in 0..(5 + rng.below(40)) {
+            let rule = &BUILTIN[rng.below(BUILTIN.len())];
+            match rng.below(6) {
+                0 | 1 if !rule.examples.is_empty() => {
+                    let template = &rule.examples[rng.below(rule.examples.len())];
+                    text.push_str(&rng.expand(template).expect("template"));
+                }
+                2 if !rule.negative_examples.is_empty() => {
+                    let template = &rule.negative_examples[rng.below(rule.negative_examples.len())];
+                    text.push_str(&rng.expand(template).expect("template"));
+                }
+                3 => {
+                    let keyword = &rule.keywords[rng.below(rule.keywords.len())];
+                    let cased: String =
+                        keyword
+                            .chars()
+                            .map(|c| {
+                                if rng.below(2) == 0 {
+                                    c.to_ascii_uppercase()
+                                } else {
+                                    c.to_ascii_lowercase()
+                                }
+                            })
+                            .collect();
+                    text.push_str(&cased);
+                    text.push_str(separators[rng.below(separators.len())]);
+                    text.push_str(&rng.expand("{{base64:24}}").expect("template"));
+                }
+                4 => {
+                    let keyword = &rule.keywords[rng.below(rule.keywords.len())];
+                    text.push_str(keyword);
+                    text.push_str(&rng.expand("{{alnum:40}}").expect("template"));
+                }
+                _ => text.push_str(noise[rng.below(noise.len())]),
+            }
+            text.push_str(if rng.below(8) == 0 { "\r\n" } else { "\n" });
+        }
+        let chunk = Chunk { data: text.as_bytes(), path: None, source: SourceKind::Stdin, first_line: 1 };
+        let mut gated = Vec::new();
+        let mut ungated = Vec::new();
+        scanner.scan_with(&chunk, Gate::Keywords, &mut scratch, &mut gated);
+        scanner.scan_with(&chunk, Gate::Off, &mut scratch, &mut ungated);
+        let key = |f: &guard::finding::Finding| (f.rule_id.to_string(), f.span.clone());
+        let gated: Vec<_> = gated.iter().map(key).collect();
+        let ungated: Vec<_> = ungated.iter().map(key).collect();
+        assert_eq!(gated, ungated, "round {round}: gate changed the result on:\n{text}");
+        positives += gated.len();
+    }
+    assert!(positives > 300, "the generated input should hold many secrets, found {positives}");
+}
