@@ -21,8 +21,32 @@ pub struct Cli {
 pub enum Command {
     /// Scan files, directories, or standard input (`guard scan -`).
     Scan(ScanArgs),
+    /// Incident response: scan the whole history (every ref by default) and
+    /// report each secret, where it came in, whether HEAD still has it, and
+    /// how to rotate it.
+    ScanHistory(ScanHistoryArgs),
     /// Show the rules, or test every rule against its own examples.
     Rules(RulesArgs),
+}
+
+/// `guard scan-history`.
+#[derive(Debug, Args)]
+pub struct ScanHistoryArgs {
+    /// Revisions and ranges to scan (`main`, `v1.0..HEAD`, `^old`); default:
+    /// every branch, tag, remote-tracking ref and the stash.
+    #[arg(value_name = "REV")]
+    pub revisions: Vec<String>,
+    /// Only commits made at or after DATE (ISO 8601: 2024-01-31 or
+    /// 2024-01-31T12:00:00Z).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Write a `git filter-repo --replace-text` file that scrubs exactly the
+    /// secrets found (it holds them in clear; created readable by you only).
+    #[arg(long, value_name = "FILE")]
+    pub replace_file: Option<PathBuf>,
+    /// Common flags.
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 /// Flags every scanning command takes.

@@ -99,6 +99,9 @@ pub struct Sources {
     pub explicit: Option<PathBuf>,
     /// The work tree root, whose `guard.toml` applies when it exists.
     pub work_tree: Option<PathBuf>,
+    /// `guard.toml` as committed in HEAD, for bare repositories (no work
+    /// tree): used when neither of the above applies.
+    pub head: Option<String>,
     /// The user's config file (see [`user_config_path`]), when it exists.
     pub user: Option<PathBuf>,
 }
@@ -128,6 +131,8 @@ pub fn load(sources: &Sources) -> Result<Config> {
     if let Some(file) = &repo_file {
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
         merge_text(&mut config, &text, file)?;
+    } else if let Some(text) = &sources.head {
+        merge_text(&mut config, text, Path::new("HEAD:guard.toml"))?;
     }
     if let Some(file) = sources.user.as_ref().filter(|f| f.is_file()) {
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;

@@ -2,6 +2,8 @@
 //! `pragma: allowlist secret`) on a finding's line, and the allowlists of
 //! `guard.toml` (paths, secret regexes, stopwords). The baseline joins here.
 
+use std::path::Path;
+
 use anyhow::Result;
 use regex::bytes::Regex;
 
@@ -43,8 +45,13 @@ impl Filters {
         findings.retain(|f| !self.allows(data, f));
     }
 
+    /// Whether findings in `path` are dropped (`[allow] paths`).
+    pub fn allows_path(&self, path: &Path) -> bool {
+        self.paths.is_match(path)
+    }
+
     fn allows(&self, data: &[u8], finding: &Finding) -> bool {
-        if finding.path.as_deref().is_some_and(|p| self.paths.is_match(p)) {
+        if finding.path.as_deref().is_some_and(|p| self.allows_path(p)) {
             return true;
         }
         if finding.is_path_finding() {

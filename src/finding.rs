@@ -75,6 +75,36 @@ pub struct Finding {
     pub entropy: f64,
     /// What kind of source held it.
     pub source: SourceKind,
+    /// The commit it was found in (history, pre-push), when known.
+    pub commit: Option<Box<CommitInfo>>,
+    /// Incident facts added by `scan-history`.
+    pub history: Option<Box<HistoryInfo>>,
+}
+
+/// The commit a finding was introduced in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// Full commit id in hex.
+    pub oid: String,
+    /// Author name.
+    pub author: String,
+    /// Author email.
+    pub email: String,
+    /// Author time, Unix seconds (UTC).
+    pub time: i64,
+}
+
+/// What `scan-history` knows about a secret beyond where it came in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HistoryInfo {
+    /// Whether a file in HEAD's tree still holds the secret.
+    pub in_head: bool,
+    /// Branches, tags and other refs that contain the introducing commit.
+    pub refs: Vec<String>,
+    /// How many (commit, path) places hold the secret in all.
+    pub occurrences: usize,
+    /// Every path that ever held it, sorted.
+    pub paths: Vec<String>,
 }
 
 impl Finding {

@@ -212,6 +212,8 @@ impl PathPolicy {
             fingerprint: finding::fingerprint(id, shown.as_os_str().as_encoded_bytes()),
             entropy: 0.0,
             source,
+            commit: None,
+            history: None,
         })
     }
 

@@ -113,6 +113,8 @@ impl Scanner {
             public_prefix,
             secret,
             source: chunk.source,
+            commit: None,
+            history: None,
         }
     }
 }

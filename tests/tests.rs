@@ -3,5 +3,6 @@
 mod cli;
 mod common;
 mod fixtures;
+mod history;
 mod inputs;
 mod rules;

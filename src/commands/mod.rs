@@ -3,6 +3,7 @@
 
 pub mod rules;
 pub mod scan;
+pub mod scan_history;
 
 use std::path::Path;
 
@@ -21,18 +22,25 @@ pub fn run(command: Command) -> Result<Outcome> {
     match command {
         Command::Scan(args) => scan::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::ScanHistory(args) => scan_history::run(&args),
     }
 }
 
 /// Loads the configuration that applies in the current directory:
-/// `--config`, else the work tree's `guard.toml`; then the user's.
+/// `--config`, else the work tree's `guard.toml` (outside a work tree, the
+/// current directory's); then the user's.
 ///
 /// # Errors
 /// A config file that cannot be read or is invalid.
 pub fn load_config(explicit: Option<&Path>) -> Result<Config> {
     let cwd = std::env::current_dir().context("finding the current directory")?;
-    let work_tree = if explicit.is_none() { crate::git::work_tree_root(&cwd) } else { None };
-    config::load(&Sources { explicit: explicit.map(Into::into), work_tree, user: config::user_config_path() })
+    let work_tree = if explicit.is_none() { crate::git::work_tree_root(&cwd).or(Some(cwd)) } else { None };
+    config::load(&Sources {
+        explicit: explicit.map(Into::into),
+        work_tree,
+        head: None,
+        user: config::user_config_path(),
+    })
 }
 
 /// The report format chosen on the command line.

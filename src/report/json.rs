@@ -22,6 +22,20 @@ struct Record<'a> {
     fingerprint: &'a str,
     entropy: f64,
     source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commit: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    in_head: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refs: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rotate: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -42,6 +56,13 @@ fn record(finding: &Finding, show_secrets: bool) -> Record<'_> {
         fingerprint: &finding.fingerprint,
         entropy: (finding.entropy * 1000.0).round() / 1000.0,
         source: finding.source.as_str(),
+        commit: finding.commit.as_ref().map(|c| c.oid.as_str()),
+        author: finding.commit.as_ref().map(|c| c.author.as_str()),
+        email: finding.commit.as_ref().map(|c| c.email.as_str()),
+        date: finding.commit.as_ref().map(|c| crate::datetime::format_utc(c.time)),
+        in_head: finding.history.as_ref().map(|h| h.in_head),
+        refs: finding.history.as_ref().map(|h| h.refs.as_slice()),
+        rotate: finding.history.as_ref().map(|_| finding.rotate.as_ref()),
     }
 }
 

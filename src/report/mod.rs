@@ -3,7 +3,9 @@
 //! text (lossily) only here.
 
 pub mod human;
+pub mod incident;
 pub mod json;
+pub mod replace_text;
 
 use std::fs::File;
 use std::io::{self, Write};

@@ -2,6 +2,7 @@
 //! and apply the path policy, which needs names rather than content.
 
 pub mod files;
+pub mod history;
 
 use std::path::Path;
 

@@ -1,0 +1,119 @@
+//! `guard scan-history`: open the repository (work tree, bare or mirror),
+//! take its configuration (the work tree's `guard.toml`, else HEAD's), scan
+//! the history, and write the incident report, the exit code and, if asked,
+//! a `git filter-repo` replace-text file.
+
+use std::io::Write;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use crate::Outcome;
+use crate::cli::ScanHistoryArgs;
+use crate::config::{self, Sources, parse_size};
+use crate::git::Repo;
+use crate::git::history::Selection;
+use crate::pipeline::Pipeline;
+use crate::report::{self, Format, Options};
+use crate::source::history;
+
+/// Runs `guard scan-history`.
+///
+/// # Errors
+/// Not a repository, a bad revision, date or configuration, or a report that
+/// cannot be written.
+pub fn run(args: &ScanHistoryArgs) -> Result<Outcome> {
+    let common = &args.common;
+    let started = Instant::now();
+    let cwd = std::env::current_dir().context("finding the current directory")?;
+    let repo = Repo::discover(&cwd)?;
+    let head = match (&common.config, repo.work_tree()) {
+        (None, None) => {
+            repo.file_at_head(config::FILE_NAME)?.map(|b| String::from_utf8_lossy(&b).into_owned())
+        }
+        _ => None,
+    };
+    let mut config = config::load(&Sources {
+        explicit: common.config.clone(),
+        work_tree: repo.work_tree().map(Into::into),
+        head,
+        user: config::user_config_path(),
+    })?;
+    if let Some(size) = &common.max_file_size {
+        config.max_file_size = Some(parse_size(size).context("--max-file-size")?);
+    }
+    let pipeline = Pipeline::new(&config)?;
+    let since = args.since.as_deref().map(crate::datetime::parse).transpose().context("--since")?;
+    let selection = Selection { revisions: args.revisions.clone(), since };
+
+    let scan = history::scan(&repo, &pipeline, &selection, !common.quiet)?;
+
+    if !common.quiet {
+        for skip in &scan.skipped {
+            eprintln!(
+                "guard: skipped blob {} at {}: {} bytes is over the size limit of {} bytes (--max-file-size)",
+                skip.oid,
+                skip.path.display(),
+                skip.size,
+                pipeline.max_file_size
+            );
+        }
+        if common.verbose {
+            eprintln!("guard: {} binary blobs got no content rules", scan.binary);
+        }
+        eprintln!(
+            "guard: scanned {} commits, {} blobs ({:.1} MB) in {:.1} s",
+            scan.commits,
+            scan.blobs,
+            scan.bytes as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    for error in &scan.errors {
+        eprintln!("guard: error: {error}");
+    }
+
+    if let Some(path) = &args.replace_file {
+        let mut file = std::io::BufWriter::new(report::create_private_file(path)?);
+        let written =
+            report::replace_text::write(&mut file, &scan.findings).and_then(|n| file.flush().map(|()| n));
+        let count = written.with_context(|| format!("writing {}", path.display()))?;
+        eprintln!(
+            "guard: wrote {count} expressions to {} for `git filter-repo --replace-text {}`. It holds the secrets in clear: delete it when done.",
+            path.display(),
+            path.display()
+        );
+        eprintln!(
+            "guard: rewriting history does not make a leaked secret safe; rotating it does (see each finding's rotate line)."
+        );
+    }
+
+    let options = Options { format: super::format(common.format), show_secrets: common.no_redact };
+    let quiet_clean = common.quiet && scan.findings.is_empty();
+    if !quiet_clean {
+        let write = |out: &mut dyn Write| -> std::io::Result<()> {
+            if options.format == Format::Human {
+                report::incident::write(out, &scan.findings, options.show_secrets)?;
+                out.flush()
+            } else {
+                report::write(out, &scan.findings, options)
+            }
+        };
+        let written = match &common.output {
+            Some(path) => write(&mut std::io::BufWriter::new(report::create_private_file(path)?)),
+            None => write(&mut std::io::BufWriter::new(std::io::stdout().lock())),
+        };
+        match written {
+            Err(err) if !report::is_closed_pipe(&err) => return Err(err).context("writing the report"),
+            _ => {}
+        }
+    }
+
+    Ok(if !scan.errors.is_empty() {
+        Outcome::Error
+    } else if scan.findings.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}

@@ -1,0 +1,76 @@
+//! The only module that imports git2: opening repositories, reading objects,
+//! and (in `history`) enumerating what a history holds. Object ids cross the
+//! boundary as [`Oid`], a plain value type.
+
+pub mod cat_file;
+pub mod history;
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use git2::{Repository, RepositoryOpenFlags};
+
+pub use git2::Oid;
+
+/// The root of the work tree containing `start`, if `start` is inside one.
+/// Honours `GIT_DIR` and friends, as git does.
+pub fn work_tree_root(start: &Path) -> Option<PathBuf> {
+    let repo =
+        Repository::open_ext(start, RepositoryOpenFlags::FROM_ENV, std::iter::empty::<&OsStr>()).ok()?;
+    repo.workdir().map(Path::to_path_buf)
+}
+
+/// An open repository.
+pub struct Repo {
+    inner: Repository,
+}
+
+impl Repo {
+    /// Opens the repository containing `start` (work tree or bare), honouring
+    /// `GIT_DIR` as git does.
+    ///
+    /// # Errors
+    /// Not a repository, or one libgit2 cannot read.
+    pub fn discover(start: &Path) -> Result<Repo> {
+        let inner = Repository::open_ext(start, RepositoryOpenFlags::FROM_ENV, std::iter::empty::<&OsStr>())
+            .with_context(|| format!("opening the git repository at {}", start.display()))?;
+        Ok(Repo { inner })
+    }
+
+    /// The git directory.
+    pub fn git_dir(&self) -> &Path {
+        self.inner.path()
+    }
+
+    /// The work tree, unless the repository is bare.
+    pub fn work_tree(&self) -> Option<&Path> {
+        self.inner.workdir()
+    }
+
+    /// The content of `path` in HEAD's tree, if HEAD and the file exist
+    /// (`guard.toml` of a bare repository).
+    ///
+    /// # Errors
+    /// A corrupt object.
+    pub fn file_at_head(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        let Some(tree) = self.head_tree()? else { return Ok(None) };
+        let entry = match tree.get_path(Path::new(path)) {
+            Ok(entry) => entry,
+            Err(err) if err.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(err) => return Err(err).with_context(|| format!("looking up {path} in HEAD")),
+        };
+        let blob = self.inner.find_blob(entry.id()).with_context(|| format!("reading HEAD:{path}"))?;
+        Ok(Some(blob.content().to_vec()))
+    }
+
+    fn head_tree(&self) -> Result<Option<git2::Tree<'_>>> {
+        match self.inner.head() {
+            Ok(head) => Ok(Some(head.peel_to_tree().context("reading HEAD's tree")?)),
+            Err(err) if matches!(err.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => {
+                Ok(None)
+            }
+            Err(err) => Err(err).context("reading HEAD"),
+        }
+    }
+}
