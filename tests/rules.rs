@@ -111,3 +111,26 @@ fn keyword_gate_never_loses_a_match_on_random_input() {
     }
     assert!(positives > 300, "the generated input should hold many secrets, found {positives}");
 }
+
+/// The matcher scans a long chunk as two halves in lockstep; a keyword (and
+/// its secret) at every offset across the split must still be found once.
+#[test]
+fn keywords_across_the_two_stream_split_are_found_once() {
+    let pipeline = default_pipeline();
+    let token = crate::common::expand("{{base62_crc:ghp_}}", 99);
+    let mut scratch = ScanScratch::default();
+    for length in [600usize, 601, 4096, 4097] {
+        let middle = length / 2;
+        for offset in middle.saturating_sub(45)..middle + 5 {
+            let mut text = vec![b'.'; length];
+            text[offset - 1] = b' ';
+            text[offset..offset + token.len()].copy_from_slice(token.as_bytes());
+            text[offset + token.len()] = b' ';
+            let chunk = Chunk { data: &text, path: None, source: SourceKind::File, first_line: 1 };
+            let mut findings = Vec::new();
+            pipeline.scanner.scan(&chunk, &mut scratch, &mut findings);
+            assert_eq!(findings.len(), 1, "length {length}, token at {offset}");
+            assert_eq!(findings[0].column, offset + 1);
+        }
+    }
+}
