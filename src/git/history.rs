@@ -1,15 +1,16 @@
 //! What a history holds, enumerated once: the commits (parents before
 //! children), every (blob, path) pair with the first commit that had it, the
-//! commit and tag messages, the refs, and the blobs of HEAD's tree. Blobs are
-//! found by comparing each commit's tree with its first parent's, entering
-//! only subtrees whose ids differ, so each pair is visited once.
+//! commit and tag messages, the refs, and the blobs of HEAD's tree. The
+//! (blob, path) pairs come from each commit's changes against its first
+//! parent, as `git log --raw` lists them (see `log.rs`); refs, tags and HEAD
+//! come from libgit2.
 
 use std::collections::{HashMap, HashSet};
 
-use anyhow::{Context, Result, bail};
-use git2::{ObjectType, Oid, Sort, TreeWalkMode, TreeWalkResult};
+use anyhow::{Context, Result};
+use git2::{ObjectType, Oid, TreeWalkMode, TreeWalkResult};
 
-use super::Repo;
+use super::{Repo, log};
 
 /// Which commits to enumerate.
 #[derive(Debug, Clone, Default)]
@@ -110,14 +111,11 @@ impl Repo {
     ) -> Result<Inventory> {
         let repo = &self.inner;
         let mut inventory = Inventory::default();
-        let mut walk = repo.revwalk().context("starting the commit walk")?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE).context("sorting the commit walk")?;
         let mut ref_targets: Vec<(String, Oid)> = Vec::new();
         if selection.revisions.is_empty() {
             for reference in repo.references().context("listing refs")? {
                 let reference = reference.context("reading a ref")?;
                 let Ok(commit) = reference.peel_to_commit() else { continue };
-                walk.push(commit.id()).context("walking from a ref")?;
                 let name = reference.shorthand().unwrap_or("?").to_string();
                 if let Ok(tag) = reference.peel(ObjectType::Tag)
                     && let Some(tag) = tag.as_tag()
@@ -131,10 +129,6 @@ impl Repo {
                 }
                 ref_targets.push((name, commit.id()));
             }
-        } else {
-            for revision in &selection.revisions {
-                push_revision(repo, &mut walk, revision)?;
-            }
         }
 
         let mut index_of: HashMap<Oid, u32> = HashMap::new();
@@ -145,32 +139,20 @@ impl Repo {
             blob_ids: HashMap::new(),
             seen: HashSet::new(),
         };
-        for oid in walk {
-            let oid = oid.context("walking commits")?;
-            let commit = repo.find_commit(oid).with_context(|| format!("reading commit {oid}"))?;
-            if selection.since.is_some_and(|since| commit.time().seconds() < since) {
-                continue;
+        let mut log = log::spawn(self.git_dir(), selection)?;
+        while let Some(record) = log.next_record()? {
+            match record {
+                log::Record::Commit { oid, parents, message } => {
+                    let index = u32::try_from(inventory.commits.len()).context("too many commits")?;
+                    index_of.insert(oid, index);
+                    let parents = parents.iter().filter_map(|p| index_of.get(p).copied()).collect();
+                    inventory.commits.push(Commit { oid, parents, message });
+                    recorder.commit = index;
+                }
+                log::Record::File { blob, path } => recorder.record(blob, path, &mut inventory)?,
             }
-            let index = u32::try_from(inventory.commits.len()).context("too many commits")?;
-            index_of.insert(oid, index);
-            let parents: Vec<u32> = commit.parent_ids().filter_map(|p| index_of.get(&p).copied()).collect();
-            // Compare with the first parent's tree, even when a range or
-            // --since leaves that parent out (what came in before is not
-            // this selection's); only a root or a shallow boundary, which
-            // have no parent, bring in their whole tree.
-            let base = match commit.parent_ids().next() {
-                Some(parent) => Some(
-                    repo.find_commit(parent).with_context(|| format!("reading commit {parent}"))?.tree_id(),
-                ),
-                None => None,
-            };
-            recorder.commit = index;
-            let mut prefix = Vec::new();
-            recorder
-                .diff(repo, base, commit.tree_id(), &mut prefix, &mut inventory)
-                .with_context(|| format!("reading the tree of commit {oid}"))?;
-            inventory.commits.push(Commit { oid, parents, message: commit.message_bytes().to_vec() });
         }
+        log.wait()?;
 
         for (name, oid) in ref_targets {
             if let Some(&commit) = index_of.get(&oid) {
@@ -217,7 +199,7 @@ impl Repo {
     }
 }
 
-/// Records new (blob, path) pairs while diffing trees.
+/// Records new (blob, path) pairs as the log lists changed files.
 struct Recorder<'a> {
     on_new_blob: &'a mut dyn FnMut(Oid) -> Result<()>,
     commit: u32,
@@ -227,60 +209,6 @@ struct Recorder<'a> {
 }
 
 impl Recorder<'_> {
-    /// Walks `new` against `old` (same path `prefix`), entering only
-    /// subtrees whose ids differ, and records every blob entry that is new
-    /// or changed. Entries are matched by name in git's tree order, where a
-    /// tree's name sorts as if it ended in `/`.
-    fn diff(
-        &mut self,
-        repo: &git2::Repository,
-        old: Option<Oid>,
-        new: Oid,
-        prefix: &mut Vec<u8>,
-        inventory: &mut Inventory,
-    ) -> Result<()> {
-        let new_tree = repo.find_tree(new).with_context(|| format!("reading tree {new}"))?;
-        let old_tree = match old {
-            Some(old) => Some(repo.find_tree(old).with_context(|| format!("reading tree {old}"))?),
-            None => None,
-        };
-        let mut old_entries = old_tree.iter().flat_map(|t| t.iter()).peekable();
-        for entry in new_tree.iter() {
-            let name = entry.name_bytes();
-            let is_tree = entry.kind() == Some(ObjectType::Tree);
-            let mut previous = None;
-            while let Some(candidate) = old_entries.peek() {
-                let candidate_tree = candidate.kind() == Some(ObjectType::Tree);
-                match tree_order(candidate.name_bytes(), candidate_tree, name, is_tree) {
-                    std::cmp::Ordering::Less => {
-                        old_entries.next();
-                    }
-                    std::cmp::Ordering::Equal => {
-                        previous = old_entries.next();
-                        break;
-                    }
-                    std::cmp::Ordering::Greater => break,
-                }
-            }
-            if previous.as_ref().is_some_and(|p| p.id() == entry.id() && p.filemode() == entry.filemode()) {
-                continue;
-            }
-            let length = prefix.len();
-            prefix.extend_from_slice(name);
-            match entry.kind() {
-                Some(ObjectType::Tree) => {
-                    let old_subtree = previous.filter(|p| p.kind() == Some(ObjectType::Tree)).map(|p| p.id());
-                    prefix.push(b'/');
-                    self.diff(repo, old_subtree, entry.id(), prefix, inventory)?;
-                }
-                Some(ObjectType::Blob) => self.record(entry.id(), prefix, inventory)?,
-                _ => {} // a submodule's commit: its content is not in this repository
-            }
-            prefix.truncate(length);
-        }
-        Ok(())
-    }
-
     fn record(&mut self, blob: Oid, path: &[u8], inventory: &mut Inventory) -> Result<()> {
         let path_id = match self.path_ids.get(path) {
             Some(&id) => id,
@@ -308,29 +236,4 @@ impl Recorder<'_> {
         inventory.blobs[blob_id as usize].appearances.push((path_id, self.commit));
         Ok(())
     }
-}
-
-/// git's tree entry order: bytewise, a tree's name compared as if it ended
-/// in `/`.
-fn tree_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
-    let a_end = if a_tree { Some(b'/') } else { None };
-    let b_end = if b_tree { Some(b'/') } else { None };
-    a.iter().copied().map(Some).chain([a_end]).cmp(b.iter().copied().map(Some).chain([b_end]))
-}
-
-fn push_revision(repo: &git2::Repository, walk: &mut git2::Revwalk<'_>, revision: &str) -> Result<()> {
-    if revision.contains("..") {
-        if revision.contains("...") {
-            bail!("{revision}: symmetric ranges (A...B) are not supported; use A..B");
-        }
-        return walk.push_range(revision).with_context(|| format!("{revision}: not a valid range"));
-    }
-    if let Some(hidden) = revision.strip_prefix('^') {
-        let object = repo.revparse_single(hidden).with_context(|| format!("{hidden}: unknown revision"))?;
-        let commit = object.peel_to_commit().with_context(|| format!("{hidden}: not a commit"))?;
-        return walk.hide(commit.id()).with_context(|| format!("hiding {hidden}"));
-    }
-    let object = repo.revparse_single(revision).with_context(|| format!("{revision}: unknown revision"))?;
-    let commit = object.peel_to_commit().with_context(|| format!("{revision}: not a commit"))?;
-    walk.push(commit.id()).with_context(|| format!("walking from {revision}"))
 }

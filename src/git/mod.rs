@@ -4,6 +4,7 @@
 
 pub mod cat_file;
 pub mod history;
+pub mod log;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
