@@ -27,6 +27,46 @@ pub enum Command {
     ScanHistory(ScanHistoryArgs),
     /// Show the rules, or test every rule against its own examples.
     Rules(RulesArgs),
+    /// Install guard's git hooks (pre-commit, pre-merge-commit, commit-msg)
+    /// in this repository; a hook already there is kept and still runs.
+    Install(InstallArgs),
+    /// Remove guard's hooks and put back the ones they replaced.
+    Uninstall,
+    /// Where the hooks are, whether they are guard's and current, and
+    /// whether guard.toml is valid. Exit 1 if anything is missing or stale.
+    Status,
+    /// What the installed hook scripts run.
+    Hook(HookArgs),
+}
+
+/// `guard install`.
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Replace guard hooks written by another version or binary.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `guard hook`.
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// Which hook.
+    #[command(subcommand)]
+    pub hook: HookName,
+}
+
+/// The hooks guard runs as.
+#[derive(Debug, Subcommand)]
+pub enum HookName {
+    /// Check the staged changes; block the commit on a finding.
+    PreCommit,
+    /// Check what a merge brings in; block the merge commit on a finding.
+    PreMergeCommit,
+    /// Check the commit message in FILE.
+    CommitMsg {
+        /// The message file git passes.
+        file: PathBuf,
+    },
 }
 
 /// `guard scan-history`.
@@ -85,6 +125,10 @@ pub struct ScanArgs {
     /// Also scan files that .gitignore and other ignore files exclude.
     #[arg(long)]
     pub no_ignore: bool,
+    /// Scan what is staged for the next commit (what the pre-commit hook
+    /// checks): added lines and new file names only.
+    #[arg(long, conflicts_with_all = ["paths", "no_ignore"])]
+    pub staged: bool,
     /// Common flags.
     #[command(flatten)]
     pub common: CommonArgs,

@@ -11,6 +11,7 @@ pub mod filter;
 pub mod finding;
 pub mod git;
 pub mod globs;
+pub mod hooks;
 pub mod matcher;
 pub mod path_policy;
 pub mod pipeline;

@@ -4,5 +4,6 @@ mod cli;
 mod common;
 mod fixtures;
 mod history;
+mod hooks;
 mod inputs;
 mod rules;

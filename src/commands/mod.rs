@@ -1,9 +1,12 @@
 //! One file per subcommand: each turns its arguments into a plan (config
 //! loaded, pipeline built) and runs it. Shared set-up lives here.
 
+pub mod hook;
+pub mod install;
 pub mod rules;
 pub mod scan;
 pub mod scan_history;
+pub mod status;
 
 use std::path::Path;
 
@@ -23,6 +26,10 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Scan(args) => scan::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::ScanHistory(args) => scan_history::run(&args),
+        Command::Install(args) => install::install(&args),
+        Command::Uninstall => install::uninstall(),
+        Command::Status => status::run(),
+        Command::Hook(args) => hook::run(&args),
     }
 }
 

@@ -26,7 +26,11 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     }
     let pipeline = Pipeline::new(&config)?;
 
-    let outcome = if args.paths.len() == 1 && args.paths[0] == Path::new("-") {
+    let outcome = if args.staged {
+        let repo = crate::git::Repo::open_from_env()?;
+        let staged = crate::source::staged::scan(&repo, &pipeline)?;
+        files::Outcome { findings: staged.findings, files: staged.files, ..files::Outcome::default() }
+    } else if args.paths.len() == 1 && args.paths[0] == Path::new("-") {
         files::scan_reader(&pipeline, std::io::stdin().lock())?
     } else {
         let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };

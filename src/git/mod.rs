@@ -5,6 +5,7 @@
 pub mod cat_file;
 pub mod history;
 pub mod log;
+pub mod staged;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,37 @@ pub fn work_tree_root(start: &Path) -> Option<PathBuf> {
     let repo =
         Repository::open_ext(start, RepositoryOpenFlags::FROM_ENV, std::iter::empty::<&OsStr>()).ok()?;
     repo.workdir().map(Path::to_path_buf)
+}
+
+/// The directory git runs hooks from for the work tree containing `start`:
+/// `core.hooksPath` (a relative one taken from the work tree's root) or
+/// else the common git directory's `hooks`, which linked worktrees share.
+/// Asked of git itself, which knows every rule.
+///
+/// # Errors
+/// Not inside a work tree, or git cannot be run.
+pub fn hooks_dir(start: &Path) -> Result<PathBuf> {
+    let root = git_output(start, &["rev-parse", "--show-toplevel"])
+        .context("guard install works inside a git work tree")?;
+    let hooks =
+        git_output(Path::new(&root), &["rev-parse", "--path-format=absolute", "--git-path", "hooks"])?;
+    Ok(PathBuf::from(hooks))
+}
+
+/// `git ARGS` run in `dir`: its standard output, trimmed.
+///
+/// # Errors
+/// git cannot be run or fails; its message is included.
+pub fn git_output(dir: &Path, args: &[&str]) -> Result<String> {
+    let output = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .with_context(|| format!("running git {}", args.join(" ")))?;
+    if !output.status.success() {
+        anyhow::bail!("git {} failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim_end_matches(['\n', '\r']).to_string())
 }
 
 /// An open repository.

@@ -17,7 +17,9 @@ const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 const BASE64URL: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const LOWER_NUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 const UPPER_NUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-const PUNCT: &[u8] = b"!#$%&*+-.=?@^_~";
+/// Punctuation of generated passwords: what a bare value can hold in env
+/// files, YAML, INI and shell (no quote, `#`, `$`, `&` or `;`).
+const PUNCT: &[u8] = b"!%*+-.=?@^_~";
 const WORDS: &[&str] = &[
     "amber", "basalt", "cobalt", "delta", "ember", "falcon", "garnet", "harbor", "indigo", "juniper",
     "kestrel", "lantern", "maple", "nectar", "orchid", "pepper", "quartz", "raven", "saffron", "timber",

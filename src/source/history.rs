@@ -20,7 +20,7 @@ use crate::git::{Oid, Repo};
 use crate::pipeline::Pipeline;
 use crate::progress::Progress;
 use crate::scanner::ScanScratch;
-use crate::source::{Chunk, is_binary};
+use crate::source::{Chunk, git_path, is_binary};
 
 /// A blob whose content was not scanned because of its size.
 #[derive(Debug, Clone)]
@@ -87,7 +87,7 @@ pub fn scan(
         ..HistoryScan::default()
     };
     let first_path =
-        |blob: u32| path_of(&inventory.paths[inventory.blobs[blob as usize].appearances[0].0 as usize]);
+        |blob: u32| git_path(&inventory.paths[inventory.blobs[blob as usize].appearances[0].0 as usize]);
     for (blob, size) in &blobs.too_large {
         result.skipped.push(SkippedBlob {
             oid: inventory.blobs[*blob as usize].oid,
@@ -122,7 +122,7 @@ pub fn scan(
     let mut path_findings: Vec<(u32, Finding)> = Vec::new();
     for (index, path) in inventory.paths.iter().enumerate() {
         let mut found = Vec::new();
-        pipeline.check_path(&path_of(path), SourceKind::Commit, &mut found);
+        pipeline.check_path(&git_path(path), SourceKind::Commit, &mut found);
         path_findings.extend(found.into_iter().map(|f| (index as u32, f)));
     }
 
@@ -130,7 +130,7 @@ pub fn scan(
     for BlobFinding { blob, finding } in &blobs.findings {
         let blob = &inventory.blobs[*blob as usize];
         for &(path, commit) in &blob.appearances {
-            if pipeline.filters.allows_path(&path_of(&inventory.paths[path as usize])) {
+            if pipeline.filters.allows_path(&git_path(&inventory.paths[path as usize])) {
                 continue;
             }
             let in_head = inventory.head_blobs.contains(&blob.oid);
@@ -392,7 +392,7 @@ fn attribute(repo: &Repo, inventory: &Inventory, places: &[Place<'_>]) -> Result
                 }
             };
             let mut finding = place.finding.clone();
-            finding.path = place.path.map(|p| path_of(&inventory.paths[p as usize]));
+            finding.path = place.path.map(|p| git_path(&inventory.paths[p as usize]));
             finding.commit = Some(Box::new(info));
             finding.history = Some(Box::new(HistoryInfo {
                 in_head,
@@ -451,19 +451,6 @@ impl Reachability {
         names.sort();
         names.dedup();
         names
-    }
-}
-
-/// A git path (bytes) as a path.
-fn path_of(bytes: &[u8]) -> PathBuf {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
-    }
-    #[cfg(not(unix))]
-    {
-        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
     }
 }
 

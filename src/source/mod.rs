@@ -3,8 +3,9 @@
 
 pub mod files;
 pub mod history;
+pub mod staged;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::finding::SourceKind;
 
@@ -27,4 +28,17 @@ pub struct Chunk<'a> {
 /// Whether `data` is binary by git's rule: a NUL byte in the first 8,000 bytes.
 pub fn is_binary(data: &[u8]) -> bool {
     memchr::memchr(0, &data[..data.len().min(BINARY_PROBE_LEN)]).is_some()
+}
+
+/// A git path (bytes, `/`-separated) as a path.
+pub fn git_path(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+    }
 }

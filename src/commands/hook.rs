@@ -1,0 +1,59 @@
+//! `guard hook NAME`: what the installed hook scripts run. Findings block
+//! (exit 1) with the block message on standard error; any error blocks too
+//! (exit 2), saying how to fix it or bypass on purpose.
+
+use anyhow::{Context, Result};
+
+use crate::Outcome;
+use crate::cli::{HookArgs, HookName};
+use crate::finding::SourceKind;
+use crate::git::Repo;
+use crate::pipeline::Pipeline;
+use crate::report;
+use crate::scanner::ScanScratch;
+use crate::source::{Chunk, staged};
+
+/// The line above which `git commit -v` puts the message, and below which
+/// the diff (checked by pre-commit already).
+const SCISSORS: &[u8] = b"# ------------------------ >8 ------------------------";
+
+/// Runs one hook.
+///
+/// # Errors
+/// Whatever kept guard from checking; the message says how to bypass.
+pub fn run(args: &HookArgs) -> Result<Outcome> {
+    let (action, bypass) = match args.hook {
+        HookName::PreMergeCommit => ("merge", "git merge --no-verify"),
+        _ => ("commit", "git commit --no-verify"),
+    };
+    check(&args.hook, action).with_context(|| {
+        format!("the {action} is blocked because guard could not check it; fix the cause below, or bypass guard on purpose with `{bypass}`")
+    })
+}
+
+fn check(hook: &HookName, action: &str) -> Result<Outcome> {
+    let config = super::load_config(None)?;
+    let pipeline = Pipeline::new(&config)?;
+    let findings = match hook {
+        HookName::PreCommit | HookName::PreMergeCommit => {
+            let repo = Repo::open_from_env()?;
+            staged::scan(&repo, &pipeline)?.findings
+        }
+        HookName::CommitMsg { file } => {
+            let message = std::fs::read(file)
+                .with_context(|| format!("reading the commit message {}", file.display()))?;
+            let end = memchr::memmem::find(&message, SCISSORS).unwrap_or(message.len());
+            let chunk =
+                Chunk { data: &message[..end], path: None, source: SourceKind::Message, first_line: 1 };
+            let mut findings = Vec::new();
+            pipeline.scan_chunk(&chunk, &mut ScanScratch::default(), &mut findings);
+            findings
+        }
+    };
+    if findings.is_empty() {
+        return Ok(Outcome::Clean);
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = report::blocked::write(&mut err, &findings, action);
+    Ok(Outcome::Findings)
+}

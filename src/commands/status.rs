@@ -1,0 +1,83 @@
+//! `guard status`: where the hooks are, whether they are guard's and
+//! current, whether earlier hooks run after them, whether `guard.toml` is
+//! valid, and which other hook managers the repository uses.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::Outcome;
+use crate::hooks::{self, CHAINED_SUFFIX, State};
+use crate::pipeline::Pipeline;
+
+/// Files that tell another hook manager is in use, and its name.
+const MANAGERS: &[(&str, &str)] = &[
+    (".husky", "husky"),
+    ("lefthook.yml", "lefthook"),
+    (".lefthook.yml", "lefthook"),
+    ("lefthook.yaml", "lefthook"),
+    (".pre-commit-config.yaml", "pre-commit"),
+];
+
+/// Runs `guard status`.
+///
+/// # Errors
+/// Not in a work tree, or a hook that cannot be read.
+pub fn run() -> Result<Outcome> {
+    let cwd = std::env::current_dir().context("finding the current directory")?;
+    let dir = crate::git::hooks_dir(&cwd)?;
+    let binary = std::env::current_exe().context("finding guard's own path")?;
+    let binary = binary.canonicalize().unwrap_or(binary);
+    let mut healthy = true;
+
+    println!("hooks directory: {}", dir.display());
+    if let Ok(path) = crate::git::git_output(&cwd, &["config", "core.hooksPath"]) {
+        println!("core.hooksPath:  {path}");
+    }
+    for hook in hooks::status(&dir, &binary)? {
+        let state = match &hook.state {
+            State::Current => "guard's, current".to_string(),
+            State::Missing => {
+                healthy = false;
+                "missing (run `guard install`)".to_string()
+            }
+            State::Foreign => {
+                healthy = false;
+                "not guard's (run `guard install`: it will keep this hook and run it after guard)".to_string()
+            }
+            State::Outdated { version } => {
+                healthy = false;
+                format!(
+                    "guard's, but written by guard {version} or for another binary (run `guard install --force`)"
+                )
+            }
+        };
+        let chained =
+            if hook.chained { format!("; then runs {}{CHAINED_SUFFIX}", hook.name) } else { String::new() };
+        println!("{:<17} {state}{chained}", format!("{}:", hook.name));
+    }
+
+    match super::load_config(None).and_then(|config| Pipeline::new(&config).map(|p| (config, p))) {
+        Ok((config, pipeline)) => {
+            let source =
+                config.files.first().map_or("defaults only".to_string(), |f| f.display().to_string());
+            println!(
+                "config:          valid ({source}); {} content rules",
+                pipeline.scanner.matcher().rules().len()
+            );
+        }
+        Err(err) => {
+            healthy = false;
+            println!("config:          INVALID: {err:#}");
+        }
+    }
+    let root = crate::git::git_output(&cwd, &["rev-parse", "--show-toplevel"]).unwrap_or_default();
+    for (file, manager) in MANAGERS {
+        if Path::new(&root).join(file).exists() {
+            println!(
+                "also uses:       {manager} ({file}); guard's hooks run first, then the hook that was there"
+            );
+        }
+    }
+    Ok(if healthy { Outcome::Clean } else { Outcome::Findings })
+}

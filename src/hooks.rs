@@ -1,0 +1,241 @@
+//! Hook files: where git looks for them, and installing, uninstalling and
+//! inspecting guard's. A hook that is not guard's is kept beside it (as
+//! `NAME.pre-guard`, renamed, so its bytes and mode are untouched) and run
+//! after guard; uninstalling renames it back. Scanning lives elsewhere.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+/// The hooks guard installs.
+pub const HOOKS: &[&str] = &["pre-commit", "pre-merge-commit", "commit-msg"];
+
+/// The template every hook script is made from.
+const TEMPLATE: &str = include_str!("../hooks/hook.sh");
+
+/// The line that marks a hook as guard's: `# guard-hook: NAME VERSION`.
+const MARKER: &str = "# guard-hook: ";
+
+/// Suffix of a hook that was there before guard's.
+pub const CHAINED_SUFFIX: &str = ".pre-guard";
+
+/// What installing or uninstalling did to one hook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Wrote guard's hook where there was none.
+    Wrote,
+    /// Guard's current hook was already there.
+    Unchanged,
+    /// Replaced an older guard hook (`--force`).
+    Updated,
+    /// Moved the existing hook to `NAME.pre-guard` and wrote guard's.
+    Chained,
+    /// Left an outdated guard hook alone (without `--force`).
+    Stale,
+    /// Removed guard's hook.
+    Removed,
+    /// Removed guard's hook and put the earlier one back.
+    Restored,
+    /// No guard hook to remove.
+    Absent,
+}
+
+/// The state of one hook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum State {
+    /// No hook file.
+    Missing,
+    /// A hook that is not guard's.
+    Foreign,
+    /// Guard's hook, as this guard would write it.
+    Current,
+    /// Guard's hook written by another version or for another binary path.
+    Outdated {
+        /// The version that wrote it.
+        version: String,
+    },
+}
+
+/// One hook as `guard status` shows it.
+#[derive(Debug, Clone)]
+pub struct HookStatus {
+    /// The hook's name.
+    pub name: &'static str,
+    /// Its state.
+    pub state: State,
+    /// Whether a hook kept from before runs after guard's.
+    pub chained: bool,
+}
+
+/// The script for hook `name` that runs `binary`.
+pub fn render(name: &str, binary: &Path) -> String {
+    let action = match name {
+        "pre-merge-commit" => "merge",
+        "pre-push" => "push",
+        _ => "commit",
+    };
+    TEMPLATE
+        .replace("@HOOK@", name)
+        .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
+        .replace("@GUARD@", &shell_quote(&binary.to_string_lossy()))
+        .replace("@ACTION@", action)
+}
+
+/// Installs every hook into `dir` (created if missing).
+///
+/// # Errors
+/// A file that cannot be read, renamed or written, or a hook that exists
+/// both as `NAME` (not guard's) and `NAME.pre-guard`.
+pub fn install(dir: &Path, binary: &Path, force: bool) -> Result<Vec<(&'static str, Change)>> {
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut changes = Vec::new();
+    for &name in HOOKS {
+        let path = dir.join(name);
+        let script = render(name, binary);
+        let change = match read_hook(&path)? {
+            None => {
+                write_script(&path, &script)?;
+                Change::Wrote
+            }
+            Some(existing) if existing == script => Change::Unchanged,
+            Some(existing) if is_guard_hook(&existing) => {
+                if force {
+                    write_script(&path, &script)?;
+                    Change::Updated
+                } else {
+                    Change::Stale
+                }
+            }
+            Some(_) => {
+                let chained = chained_path(&path);
+                if fs::symlink_metadata(&chained).is_ok() {
+                    bail!(
+                        "{} is not guard's hook, and {} exists too; move one of them away and run guard install again",
+                        path.display(),
+                        chained.display()
+                    );
+                }
+                fs::rename(&path, &chained)
+                    .with_context(|| format!("moving {} to {}", path.display(), chained.display()))?;
+                write_script(&path, &script)?;
+                Change::Chained
+            }
+        };
+        changes.push((name, change));
+    }
+    Ok(changes)
+}
+
+/// Removes guard's hooks from `dir` and puts back the ones they replaced.
+///
+/// # Errors
+/// A file that cannot be read, removed or renamed.
+pub fn uninstall(dir: &Path) -> Result<Vec<(&'static str, Change)>> {
+    let mut changes = Vec::new();
+    for &name in HOOKS {
+        let path = dir.join(name);
+        let change = match read_hook(&path)? {
+            Some(existing) if is_guard_hook(&existing) => {
+                fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+                let chained = chained_path(&path);
+                if fs::symlink_metadata(&chained).is_ok() {
+                    fs::rename(&chained, &path).with_context(|| {
+                        format!("restoring {} from {}", path.display(), chained.display())
+                    })?;
+                    Change::Restored
+                } else {
+                    Change::Removed
+                }
+            }
+            _ => Change::Absent,
+        };
+        changes.push((name, change));
+    }
+    Ok(changes)
+}
+
+/// The state of every hook in `dir`, judged against `binary`.
+///
+/// # Errors
+/// A hook file that cannot be read.
+pub fn status(dir: &Path, binary: &Path) -> Result<Vec<HookStatus>> {
+    let mut statuses = Vec::new();
+    for &name in HOOKS {
+        let path = dir.join(name);
+        let state = match read_hook(&path)? {
+            None => State::Missing,
+            Some(text) if text == render(name, binary) => State::Current,
+            Some(text) if is_guard_hook(&text) => State::Outdated { version: written_by(&text) },
+            Some(_) => State::Foreign,
+        };
+        let chained = fs::symlink_metadata(chained_path(&path)).is_ok();
+        statuses.push(HookStatus { name, state, chained });
+    }
+    Ok(statuses)
+}
+
+fn is_guard_hook(text: &str) -> bool {
+    text.lines().take(3).any(|line| line.starts_with(MARKER))
+}
+
+fn written_by(text: &str) -> String {
+    text.lines()
+        .find_map(|line| line.strip_prefix(MARKER))
+        .and_then(|rest| rest.split_whitespace().nth(1))
+        .unwrap_or("?")
+        .to_string()
+}
+
+/// The hook's text, `None` if there is no file. A binary hook is read
+/// lossily: it is not guard's either way.
+fn read_hook(path: &Path) -> Result<Option<String>> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            // A dangling symbolic link is still someone's hook.
+            if fs::symlink_metadata(path).is_ok() { Ok(Some(String::new())) } else { Ok(None) }
+        }
+        Err(err) => Err(err).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+fn chained_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(CHAINED_SUFFIX);
+    path.with_file_name(name)
+}
+
+/// Writes an executable script atomically (temporary file, then rename).
+fn write_script(path: &Path, script: &str) -> Result<()> {
+    let temporary = path.with_extension("guard-tmp");
+    fs::write(&temporary, script).with_context(|| format!("writing {}", temporary.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&temporary, fs::Permissions::from_mode(0o755))
+            .with_context(|| format!("making {} executable", temporary.display()))?;
+    }
+    fs::rename(&temporary, path).with_context(|| format!("writing {}", path.display()))
+}
+
+/// `text` as one single-quoted shell word.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_name_their_hook_version_and_quoted_binary() {
+        let script = render("pre-commit", Path::new("/opt/it's here/guard"));
+        assert!(script.starts_with("#!/bin/sh\n# guard-hook: pre-commit "));
+        assert!(script.contains(r"installed='/opt/it'\''s here/guard'"));
+        assert!(script.contains("\"$guard\" hook pre-commit \"$@\""));
+        assert!(is_guard_hook(&script));
+        assert_eq!(written_by(&script), env!("CARGO_PKG_VERSION"));
+        assert!(!is_guard_hook("#!/bin/sh\nnpx lint-staged\n"));
+    }
+}

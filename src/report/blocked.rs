@@ -1,0 +1,52 @@
+//! What a hook prints when it blocks: each finding with its redacted
+//! secret, then the ways out.
+
+use std::io::{self, Write};
+
+use crate::finding::Finding;
+use crate::report::shown_secret;
+
+/// Writes the block message for `action` ("commit", "merge").
+///
+/// # Errors
+/// A write error.
+pub fn write(out: &mut dyn Write, findings: &[Finding], action: &str) -> io::Result<()> {
+    let count = findings.len();
+    let plural = if count == 1 { "" } else { "s" };
+    writeln!(out, "guard: {action} blocked: {count} finding{plural}")?;
+    writeln!(out)?;
+    for finding in findings {
+        let place = finding
+            .path
+            .as_ref()
+            .map_or_else(|| "commit message".into(), |p| p.to_string_lossy().into_owned());
+        if finding.is_path_finding() {
+            writeln!(out, "  {place}: {}: {}", finding.rule_id, finding.description)?;
+        } else {
+            writeln!(
+                out,
+                "  {place}:{}:{}: {}: {}",
+                finding.line, finding.column, finding.rule_id, finding.description
+            )?;
+            writeln!(out, "      secret: {}", shown_secret(finding, false))?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "Ways out:")?;
+    if findings.iter().any(|f| !f.is_path_finding()) {
+        writeln!(
+            out,
+            "  - remove the secret, stage the file again and retry; rotate it if it was ever pushed or shared"
+        )?;
+        writeln!(out, "  - if it is not a secret, add `guard:allow` in a comment on its line")?;
+    }
+    if findings.iter().any(Finding::is_path_finding) {
+        writeln!(out, "  - unstage the file (git rm --cached FILE) and add it to .gitignore")?;
+        writeln!(out, "  - if it holds no secret, list it under [path_policy] allow in guard.toml")?;
+    }
+    writeln!(
+        out,
+        "  - to bypass guard for this {action} on purpose: git {} --no-verify",
+        if action == "merge" { "merge" } else { "commit" }
+    )
+}

@@ -1,0 +1,54 @@
+//! The staged changes as chunks: each changed file's whole staged content
+//! is scanned (so a multi-line secret around a hunk is seen whole) and only
+//! findings that touch an added line are kept. Every staged file goes
+//! through the path policy; binary files and Git LFS pointers get no
+//! content rules. No size limit applies: a commit is checked whole.
+
+use anyhow::Result;
+
+use crate::finding::{Finding, SourceKind};
+use crate::git::Repo;
+use crate::pipeline::Pipeline;
+use crate::scanner::ScanScratch;
+use crate::source::{Chunk, git_path, is_binary};
+
+/// First bytes of a Git LFS pointer file (the content lives elsewhere).
+const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
+
+/// What the staged changes hold.
+#[derive(Debug, Default)]
+pub struct StagedScan {
+    /// Findings on added lines and forbidden file names.
+    pub findings: Vec<Finding>,
+    /// Staged files looked at.
+    pub files: usize,
+}
+
+/// Scans what the next commit would add.
+///
+/// # Errors
+/// An unreadable repository, index or object.
+pub fn scan(repo: &Repo, pipeline: &Pipeline) -> Result<StagedScan> {
+    let mut result = StagedScan::default();
+    let mut scratch = ScanScratch::default();
+    let mut found = Vec::new();
+    for file in repo.staged_changes()? {
+        result.files += 1;
+        let path = git_path(&file.path);
+        pipeline.check_path(&path, SourceKind::Staged, &mut result.findings);
+        if file.added.is_empty() {
+            continue;
+        }
+        let data = repo.blob(file.blob)?;
+        if is_binary(&data) || data.starts_with(LFS_POINTER) {
+            continue;
+        }
+        found.clear();
+        let chunk = Chunk { data: &data, path: Some(&path), source: SourceKind::Staged, first_line: 1 };
+        pipeline.scan_chunk(&chunk, &mut scratch, &mut found);
+        result.findings.extend(found.drain(..).filter(|f| {
+            file.added.iter().any(|added| f.line <= *added.end() && *added.start() <= f.end_line)
+        }));
+    }
+    Ok(result)
+}

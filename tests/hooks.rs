@@ -1,0 +1,281 @@
+//! Hooks with the real git: `guard install` in temp repositories, then real
+//! commits, merges and worktrees; install/uninstall leave no trace.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::common::{TempRepo, code, expand, stderr, stdout};
+
+const GITHUB: &str = "{{base62_crc:ghp_}}";
+
+fn install(repo: &TempRepo) {
+    let out = repo.guard().arg("install").output().unwrap();
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+}
+
+/// Every file under `dir` with its mode and bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, (u32, Vec<u8>)> {
+    let mut files = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let meta = std::fs::symlink_metadata(entry.path()).unwrap();
+        #[cfg(unix)]
+        let mode = std::os::unix::fs::PermissionsExt::mode(&meta.permissions());
+        #[cfg(not(unix))]
+        let mode = 0;
+        let bytes = if meta.is_file() { std::fs::read(entry.path()).unwrap() } else { Vec::new() };
+        files.insert(entry.file_name().to_string_lossy().into_owned(), (mode, bytes));
+    }
+    files
+}
+
+/// `git commit` through the hooks; returns (exit code, stderr).
+fn commit(repo: &TempRepo, args: &[&str]) -> (i32, String) {
+    let mut all = vec!["commit", "-q"];
+    all.extend_from_slice(args);
+    let out = repo.command(&all).output().unwrap();
+    (code(&out), stderr(&out))
+}
+
+fn head(repo: &TempRepo) -> String {
+    repo.command(&["rev-parse", "--verify", "-q", "HEAD"])
+        .output()
+        .map(|o| stdout(&o).trim().to_string())
+        .unwrap()
+}
+
+#[cfg(unix)]
+fn write_hook(repo: &TempRepo, name: &str, body: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let path = repo.path().join(".git/hooks").join(name);
+    std::fs::write(&path, body).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn a_secret_blocks_the_commit_and_the_commit_does_not_exist() {
+    let repo = TempRepo::new();
+    install(&repo);
+    let token = expand(GITHUB, 1);
+    repo.write("app.env.txt", format!("TOKEN={token}\n"));
+    repo.git(&["add", "."]);
+    let (exit, err) = commit(&repo, &["-m", "first"]);
+    assert_ne!(exit, 0, "the commit must be blocked");
+    assert!(err.contains("commit blocked") && err.contains("app.env.txt:1:7: github-pat-classic"), "{err}");
+    assert!(!err.contains(&token), "the secret must be redacted: {err}");
+    assert!(err.contains("--no-verify"), "{err}");
+    assert_eq!(head(&repo), "", "no commit was made");
+
+    repo.write("app.env.txt", "TOKEN=${GITHUB_TOKEN}\n");
+    repo.git(&["add", "."]);
+    let (exit, err) = commit(&repo, &["-m", "clean"]);
+    assert_eq!(exit, 0, "{err}");
+    assert_ne!(head(&repo), "");
+}
+
+#[test]
+fn only_added_lines_count_and_partial_staging_is_judged_by_the_index() {
+    let repo = TempRepo::new();
+    repo.write("config.txt", format!("old = {}\n", expand(GITHUB, 2)));
+    repo.commit(&["-q", "--allow-empty", "-m", "empty"]);
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "--no-verify", "-m", "an old secret, committed before guard"]);
+    install(&repo);
+    // Editing another line of the file: the old secret is not an added line.
+    repo.write("config.txt", format!("old = {}\nname = demo\n", expand(GITHUB, 2)));
+    repo.git(&["add", "."]);
+    let (exit, err) = commit(&repo, &["-m", "edit"]);
+    assert_eq!(exit, 0, "{err}");
+    // A secret only in the work tree, not staged: the commit passes.
+    repo.write("notes.txt", "nothing\n");
+    repo.git(&["add", "notes.txt"]);
+    repo.write("notes.txt", format!("{}\n", expand(GITHUB, 3)));
+    let (exit, err) = commit(&repo, &["-m", "staged version is clean"]);
+    assert_eq!(exit, 0, "{err}");
+    // The staged version has the secret, the work tree no longer does.
+    repo.write("notes.txt", format!("{}\n", expand(GITHUB, 4)));
+    repo.git(&["add", "notes.txt"]);
+    repo.write("notes.txt", "cleaned too late\n");
+    let (exit, _) = commit(&repo, &["-m", "staged version has it"]);
+    assert_ne!(exit, 0);
+}
+
+#[test]
+fn commit_all_commit_path_and_amend_use_the_index_git_prepares() {
+    let repo = TempRepo::new();
+    repo.write("a.txt", "a\n");
+    repo.write("b.txt", "b\n");
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "-m", "init"]);
+    install(&repo);
+    let before = head(&repo);
+    repo.write("a.txt", format!("a = {}\n", expand(GITHUB, 5)));
+    let (exit, _) = commit(&repo, &["-a", "-m", "commit -a"]);
+    assert_ne!(exit, 0, "git commit -a must be blocked");
+    let (exit, _) = commit(&repo, &["-m", "commit PATH", "a.txt"]);
+    assert_ne!(exit, 0, "git commit PATH must be blocked");
+    repo.git(&["add", "a.txt"]);
+    let (exit, _) = commit(&repo, &["--amend", "--no-edit"]);
+    assert_ne!(exit, 0, "git commit --amend must be blocked");
+    assert_eq!(head(&repo), before);
+    // b.txt clean, committed by path while a.txt's secret stays unstaged.
+    repo.git(&["reset", "-q"]);
+    repo.write("b.txt", "b2\n");
+    let (exit, err) = commit(&repo, &["-m", "only b", "b.txt"]);
+    assert_eq!(exit, 0, "{err}");
+}
+
+#[test]
+fn a_secret_file_name_blocks_the_commit() {
+    let repo = TempRepo::new();
+    install(&repo);
+    repo.write(".env", "DEBUG=1\n");
+    repo.git(&["add", ".env"]);
+    let (exit, err) = commit(&repo, &["-m", "env"]);
+    assert_ne!(exit, 0);
+    assert!(err.contains(".env: file-dotenv"), "{err}");
+}
+
+#[test]
+fn a_secret_in_the_commit_message_blocks_it() {
+    let repo = TempRepo::new();
+    install(&repo);
+    repo.write("a.txt", "a\n");
+    repo.git(&["add", "."]);
+    let (exit, err) = commit(&repo, &["-m", &format!("debug with {}", expand(GITHUB, 6))]);
+    assert_ne!(exit, 0);
+    assert!(err.contains("commit message:1:"), "{err}");
+}
+
+#[test]
+fn a_clean_merge_that_brings_in_a_secret_is_blocked() {
+    let repo = TempRepo::new();
+    repo.write("a.txt", "a\n");
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "-m", "init"]);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("feature.txt", format!("key = AKIA{}\n", expand("{{base32:16}}", 7)));
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "--no-verify", "-m", "feature, hooks bypassed"]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("main.txt", "main\n");
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "-m", "main moves on"]);
+    install(&repo);
+    let before = head(&repo);
+    let out = repo.command(&["merge", "--no-edit", "feature"]).output().unwrap();
+    assert_ne!(code(&out), 0, "the merge must be blocked");
+    assert!(stderr(&out).contains("merge blocked"), "{}", stderr(&out));
+    assert_eq!(head(&repo), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn install_twice_then_uninstall_restores_the_hooks_directory_byte_for_byte() {
+    let repo = TempRepo::new();
+    write_hook(
+        &repo,
+        "pre-commit",
+        "#!/bin/sh\necho team hook >> \"$(git rev-parse --git-dir)/team-hook-ran\"\n",
+    );
+    let hooks = repo.path().join(".git/hooks");
+    let before = snapshot(&hooks);
+    install(&repo);
+    let once = snapshot(&hooks);
+    install(&repo);
+    assert_eq!(snapshot(&hooks), once, "installing twice changes nothing");
+    assert!(once.contains_key("pre-commit.pre-guard"));
+
+    // The team's hook still runs, after guard, when guard passes.
+    repo.write("a.txt", "a\n");
+    repo.git(&["add", "."]);
+    let (exit, err) = commit(&repo, &["-m", "clean"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(repo.path().join(".git/team-hook-ran").exists(), "the chained hook ran");
+
+    let out = repo.guard().arg("uninstall").output().unwrap();
+    assert_eq!(code(&out), 0);
+    assert_eq!(snapshot(&hooks), before, "uninstall restores every file, modes included");
+}
+
+#[test]
+fn status_reports_missing_then_current_hooks() {
+    let repo = TempRepo::new();
+    let out = repo.guard().arg("status").output().unwrap();
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert!(stdout(&out).contains("missing"));
+    install(&repo);
+    let out = repo.guard().arg("status").output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(stdout(&out).contains("pre-commit:       guard's, current"), "{}", stdout(&out));
+    repo.write("guard.toml", "[rules]\ndisable = [\"nope\"]\n");
+    let out = repo.guard().arg("status").output().unwrap();
+    assert_eq!(code(&out), 1);
+    assert!(stdout(&out).contains("INVALID"), "{}", stdout(&out));
+}
+
+#[test]
+fn hooks_path_and_linked_worktrees() {
+    let repo = TempRepo::new();
+    repo.git(&["config", "core.hooksPath", ".githooks"]);
+    repo.write("a.txt", "a\n");
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "-m", "init"]);
+    install(&repo);
+    assert!(repo.path().join(".githooks/pre-commit").exists(), "installed where core.hooksPath points");
+    repo.git(&["config", "--unset", "core.hooksPath"]);
+    install(&repo);
+    let worktree = repo.path().with_extension("worktree");
+    repo.git(&["worktree", "add", "-q", worktree.to_str().unwrap()]);
+    std::fs::write(worktree.join("w.txt"), format!("{}\n", expand(GITHUB, 8))).unwrap();
+    let add = repo.command(&["-C", worktree.to_str().unwrap(), "add", "w.txt"]).output().unwrap();
+    assert!(add.status.success());
+    let out = repo
+        .command(&["-C", worktree.to_str().unwrap(), "commit", "-q", "-m", "in worktree"])
+        .output()
+        .unwrap();
+    assert_ne!(code(&out), 0, "the linked worktree shares the hooks: {}", stderr(&out));
+    std::fs::remove_dir_all(&worktree).unwrap();
+}
+
+#[test]
+fn errors_block_and_say_how_to_bypass() {
+    let repo = TempRepo::new();
+    install(&repo);
+    repo.write("guard.toml", "[allow]\nnot_a_key = 1\n");
+    repo.write("a.txt", "a\n");
+    repo.git(&["add", "a.txt"]);
+    let (exit, err) = commit(&repo, &["-m", "with a broken guard.toml"]);
+    assert_ne!(exit, 0);
+    assert!(err.contains("guard.toml:2") && err.contains("--no-verify"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_missing_guard_binary_blocks_with_a_clear_message() {
+    let repo = TempRepo::new();
+    install(&repo);
+    let hook = repo.path().join(".git/hooks/pre-commit");
+    let script = std::fs::read_to_string(&hook).unwrap();
+    let start = script.find("installed=").unwrap();
+    let end = start + script[start..].find('\n').unwrap();
+    let moved = format!("{}installed='/nonexistent/guard'{}", &script[..start], &script[end..]);
+    std::fs::write(&hook, moved).unwrap();
+    repo.write("a.txt", "a\n");
+    repo.git(&["add", "a.txt"]);
+    let (exit, err) = commit(&repo, &["-m", "x"]);
+    assert_ne!(exit, 0);
+    assert!(err.contains("/nonexistent/guard is gone"), "{err}");
+}
+
+#[test]
+fn scan_staged_reports_like_scan() {
+    let repo = TempRepo::new();
+    repo.write("a.txt", format!("{}\n", expand(GITHUB, 9)));
+    let out = repo.guard().args(["scan", "--staged"]).output().unwrap();
+    assert_eq!(code(&out), 0, "nothing staged yet");
+    repo.git(&["add", "a.txt"]);
+    let out = repo.guard().args(["scan", "--staged", "--format", "jsonl"]).output().unwrap();
+    assert_eq!(code(&out), 1);
+    let record: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(record["source"], "staged");
+}
