@@ -26,6 +26,10 @@ const WORDS: &[&str] = &[
     "null",
     "nil",
     "passw0rd",
+    "p4ssw0rd",
+    "p@ssw0rd",
+    "p@ssword",
+    "pa55word",
     "password",
     "placeholder",
     "redacted",
@@ -135,6 +139,10 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if [b"xxxxx", b"XXXXX"].iter().any(|run| memchr::memmem::find(trimmed, *run).is_some()) {
         return true;
     }
+    // Escaped bytes (`\xa1\x15...`) are binary data written as a string.
+    if trimmed.len() >= 8 && trimmed.starts_with(b"\\x") && trimmed[4..].starts_with(b"\\x") {
+        return true;
+    }
     let lower = trimmed.to_ascii_lowercase();
     WORDS.iter().any(|w| lower == w.as_bytes())
         || MARKERS.iter().any(|m| memchr::memmem::find(&lower, m.as_bytes()).is_some())
@@ -185,6 +193,8 @@ mod tests {
             "ENC[AES256_GCM,data:abc]",
             "AKIAIOSFODNN7EXAMPLE",
             "PASSWORD",
+            "p4ssw0rd",
+            r"\xa1\x15\x30\x13\xa0",
         ] {
             assert!(is_placeholder(value.as_bytes()), "{value}");
         }
