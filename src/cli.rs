@@ -27,8 +27,9 @@ pub enum Command {
     ScanHistory(ScanHistoryArgs),
     /// Show the rules, or test every rule against its own examples.
     Rules(RulesArgs),
-    /// Install guard's git hooks (pre-commit, pre-merge-commit, commit-msg)
-    /// in this repository; a hook already there is kept and still runs.
+    /// Install guard's git hooks (pre-commit, pre-merge-commit, commit-msg,
+    /// pre-push) in this repository; a hook already there is kept and still
+    /// runs.
     Install(InstallArgs),
     /// Remove guard's hooks and put back the ones they replaced.
     Uninstall,
@@ -66,6 +67,13 @@ pub enum HookName {
     CommitMsg {
         /// The message file git passes.
         file: PathBuf,
+    },
+    /// Check every commit a push would send (refs on standard input).
+    PrePush {
+        /// The remote's name (or URL when pushing to a URL).
+        remote: String,
+        /// The remote's URL.
+        url: Option<String>,
     },
 }
 

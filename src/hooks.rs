@@ -9,10 +9,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 /// The hooks guard installs.
-pub const HOOKS: &[&str] = &["pre-commit", "pre-merge-commit", "commit-msg"];
+pub const HOOKS: &[&str] = &["pre-commit", "pre-merge-commit", "commit-msg", "pre-push"];
 
-/// The template every hook script is made from.
+/// The template of the hooks that take arguments only.
 const TEMPLATE: &str = include_str!("../hooks/hook.sh");
+
+/// The template of pre-push, whose standard input guard and a chained hook
+/// both read.
+const PRE_PUSH_TEMPLATE: &str = include_str!("../hooks/pre-push.sh");
 
 /// The line that marks a hook as guard's: `# guard-hook: NAME VERSION`.
 const MARKER: &str = "# guard-hook: ";
@@ -75,7 +79,8 @@ pub fn render(name: &str, binary: &Path) -> String {
         "pre-push" => "push",
         _ => "commit",
     };
-    TEMPLATE
+    let template = if name == "pre-push" { PRE_PUSH_TEMPLATE } else { TEMPLATE };
+    template
         .replace("@HOOK@", name)
         .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
         .replace("@GUARD@", &shell_quote(&binary.to_string_lossy()))

@@ -279,3 +279,119 @@ fn scan_staged_reports_like_scan() {
     let record: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(record["source"], "staged");
 }
+
+/// A repository with guard installed and a local bare remote `origin`.
+fn with_remote() -> (TempRepo, tempfile::TempDir) {
+    let remote = crate::common::temp_dir();
+    let repo = TempRepo::new();
+    repo.git(&["init", "-q", "--bare", remote.path().to_str().unwrap()]);
+    repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    repo.write("README.md", "hello\n");
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "-m", "init"]);
+    repo.git(&["push", "-q", "origin", "main"]);
+    install(&repo);
+    (repo, remote)
+}
+
+fn push(repo: &TempRepo, args: &[&str]) -> (i32, String) {
+    let mut all = vec!["push", "-q", "origin"];
+    all.extend_from_slice(args);
+    let out = repo.command(&all).output().unwrap();
+    (code(&out), stderr(&out))
+}
+
+fn remote_has(remote: &Path, reference: &str) -> bool {
+    std::process::Command::new("git")
+        .args(["--git-dir", remote.to_str().unwrap(), "rev-parse", "-q", "--verify", reference])
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+#[test]
+fn pre_push_blocks_a_secret_committed_with_no_verify_on_a_new_branch() {
+    let (repo, remote) = with_remote();
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    repo.write("deploy.sh", format!("export TOKEN={}\n", expand(GITHUB, 20)));
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "--no-verify", "-m", "bypassed pre-commit"]);
+    let (exit, err) = push(&repo, &["topic"]);
+    assert_ne!(exit, 0, "the push must be blocked");
+    assert!(err.contains("push blocked") && err.contains("deploy.sh:1:14: github-pat-classic"), "{err}");
+    assert!(!remote_has(remote.path(), "refs/heads/topic"));
+    let (exit, err) = push(&repo, &["main"]);
+    assert_eq!(exit, 0, "a clean push passes: {err}");
+}
+
+#[test]
+fn pre_push_reads_every_line_and_skips_deletions() {
+    let (repo, remote) = with_remote();
+    repo.git(&["branch", "clean"]);
+    repo.git(&["push", "-q", "origin", "clean"]);
+    repo.git(&["checkout", "-q", "-b", "dirty"]);
+    repo.write("k.txt", format!("AKIA{}\n", expand("{{base32:16}}", 21)));
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "--no-verify", "-m", "key"]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("ok.txt", "fine\n");
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "-m", "clean change"]);
+    // Two refs in one push: the secret is on the second.
+    let (exit, _) = push(&repo, &["main", "dirty"]);
+    assert_ne!(exit, 0);
+    assert!(!remote_has(remote.path(), "refs/heads/dirty"));
+    // Deleting a branch sends no content.
+    let (exit, err) = push(&repo, &["--delete", "clean"]);
+    assert_eq!(exit, 0, "{err}");
+}
+
+#[test]
+fn pre_push_checks_added_lines_only_and_tags() {
+    let (repo, _remote) = with_remote();
+    // A secret already on the remote (pushed before guard was installed).
+    repo.write("legacy.cfg", format!("key = {}\n", expand(GITHUB, 22)));
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "--no-verify", "-m", "legacy"]);
+    repo.command(&["push", "-q", "--no-verify", "origin", "main"]).output().unwrap();
+    repo.write("legacy.cfg", format!("key = {}\nother = 1\n", expand(GITHUB, 22)));
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "--no-verify", "-m", "edit another line"]);
+    let (exit, err) = push(&repo, &["main"]);
+    assert_eq!(exit, 0, "the old secret is not an added line: {err}");
+    // An annotated tag whose message holds a secret.
+    repo.git(&["tag", "-a", "v1", "-m", &format!("release with {}", expand(GITHUB, 23))]);
+    let (exit, err) = push(&repo, &["v1"]);
+    assert_ne!(exit, 0, "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_existing_git_lfs_pre_push_hook_still_runs_with_the_same_input() {
+    use std::os::unix::fs::PermissionsExt;
+    let (repo, _remote) = with_remote();
+    // The hook git lfs installs, and a stand-in git-lfs that records what it got.
+    let bin = repo.path().join(".fake-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = repo.path().join(".git/lfs-got");
+    std::fs::write(bin.join("git-lfs"), format!("#!/bin/sh\necho \"$@\" > {0}\ncat >> {0}\n", log.display()))
+        .unwrap();
+    std::fs::set_permissions(bin.join("git-lfs"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    repo.guard().arg("uninstall").output().unwrap();
+    write_hook(
+        &repo,
+        "pre-push",
+        "#!/bin/sh\ncommand -v git-lfs >/dev/null 2>&1 || { echo >&2 \"git-lfs was not found\"; exit 2; }\ngit lfs pre-push \"$@\"\n",
+    );
+    install(&repo);
+    repo.write("b.txt", "b\n");
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "-m", "b"]);
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let out = repo.command(&["push", "-q", "origin", "main"]).env("PATH", path).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let got = std::fs::read_to_string(&log).expect("git lfs pre-push ran");
+    assert!(got.starts_with("pre-push origin "), "{got}");
+    assert!(got.contains("refs/heads/main "), "the same stdin reached the chained hook: {got}");
+}

@@ -11,7 +11,7 @@ use crate::git::Repo;
 use crate::pipeline::Pipeline;
 use crate::report;
 use crate::scanner::ScanScratch;
-use crate::source::{Chunk, staged};
+use crate::source::{Chunk, push, staged};
 
 /// The line above which `git commit -v` puts the message, and below which
 /// the diff (checked by pre-commit already).
@@ -24,6 +24,7 @@ const SCISSORS: &[u8] = b"# ------------------------ >8 ------------------------
 pub fn run(args: &HookArgs) -> Result<Outcome> {
     let (action, bypass) = match args.hook {
         HookName::PreMergeCommit => ("merge", "git merge --no-verify"),
+        HookName::PrePush { .. } => ("push", "git push --no-verify"),
         _ => ("commit", "git commit --no-verify"),
     };
     check(&args.hook, action).with_context(|| {
@@ -38,6 +39,14 @@ fn check(hook: &HookName, action: &str) -> Result<Outcome> {
         HookName::PreCommit | HookName::PreMergeCommit => {
             let repo = Repo::open_from_env()?;
             staged::scan(&repo, &pipeline)?.findings
+        }
+        HookName::PrePush { remote, .. } => {
+            let mut input = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut input)
+                .context("reading the pushed refs from standard input")?;
+            let lines = push::parse_lines(&input)?;
+            let repo = Repo::open_from_env()?;
+            push::scan(&repo, &pipeline, remote, &lines)?
         }
         HookName::CommitMsg { file } => {
             let message = std::fs::read(file)

@@ -3,9 +3,10 @@
 //! boundary as [`Oid`], a plain value type.
 
 pub mod cat_file;
+pub mod changes;
 pub mod history;
 pub mod log;
-pub mod staged;
+pub mod push;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

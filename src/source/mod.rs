@@ -3,6 +3,7 @@
 
 pub mod files;
 pub mod history;
+pub mod push;
 pub mod staged;
 
 use std::path::{Path, PathBuf};

@@ -13,7 +13,7 @@ use crate::scanner::ScanScratch;
 use crate::source::{Chunk, git_path, is_binary};
 
 /// First bytes of a Git LFS pointer file (the content lives elsewhere).
-const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
+pub const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
 
 /// What the staged changes hold.
 #[derive(Debug, Default)]

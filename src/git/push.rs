@@ -1,0 +1,80 @@
+//! What a push sends: the commits reachable from a pushed object that the
+//! remote does not have, newest last, and what a pushed tag says.
+
+use anyhow::{Context, Result};
+use git2::{ObjectType, Sort};
+
+use super::{Oid, Repo};
+
+/// What the remote is known to have already.
+#[derive(Debug, Clone)]
+pub enum Known<'a> {
+    /// The remote's old value of the ref (an update).
+    Commit(Oid),
+    /// Everything under `refs/remotes/NAME/` (a new branch or tag, or an
+    /// old value this repository does not have).
+    RemoteRefs(&'a str),
+}
+
+/// A pushed object, peeled.
+#[derive(Debug, Clone)]
+pub struct Pushed {
+    /// The commit it points at.
+    pub commit: Oid,
+    /// The annotated tag's message, when the object is a tag.
+    pub tag_message: Option<Vec<u8>>,
+}
+
+impl Repo {
+    /// Peels a pushed object id to its commit (and tag message).
+    ///
+    /// # Errors
+    /// The object is missing or points at no commit.
+    pub fn peel_pushed(&self, oid: Oid) -> Result<Pushed> {
+        let object =
+            self.inner.find_object(oid, None).with_context(|| format!("reading pushed object {oid}"))?;
+        let tag_message = object.as_tag().map(|tag| tag.message_bytes().unwrap_or_default().to_vec());
+        let commit = object
+            .peel(ObjectType::Commit)
+            .with_context(|| format!("object {oid} is not a commit or tag"))?;
+        Ok(Pushed { commit: commit.id(), tag_message })
+    }
+
+    /// Whether this repository has commit `oid`.
+    pub fn has_commit(&self, oid: Oid) -> bool {
+        self.inner.find_commit(oid).is_ok()
+    }
+
+    /// The commits reachable from `tip` and not from what the remote
+    /// `known`ly has, parents first.
+    ///
+    /// # Errors
+    /// A missing or corrupt commit.
+    pub fn pushed_commits(&self, tip: Oid, known: &Known<'_>) -> Result<Vec<Oid>> {
+        let mut walk = self.inner.revwalk().context("starting the commit walk")?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE).context("sorting the commit walk")?;
+        walk.push(tip).with_context(|| format!("walking from {tip}"))?;
+        match known {
+            Known::Commit(old) => walk.hide(*old).with_context(|| format!("hiding {old}"))?,
+            Known::RemoteRefs(remote) => {
+                let glob = format!("refs/remotes/{remote}/*");
+                for reference in self.inner.references_glob(&glob).context("listing remote-tracking refs")? {
+                    let reference = reference.context("reading a remote-tracking ref")?;
+                    if let Ok(commit) = reference.peel_to_commit() {
+                        walk.hide(commit.id()).context("hiding a remote-tracking ref")?;
+                    }
+                }
+            }
+        }
+        walk.map(|oid| oid.context("walking pushed commits")).collect()
+    }
+
+    /// The message of commit `oid`.
+    ///
+    /// # Errors
+    /// A missing or corrupt commit.
+    pub fn commit_message(&self, oid: Oid) -> Result<Vec<u8>> {
+        let commit = self.inner.find_commit(oid).with_context(|| format!("reading commit {oid}"))?;
+        Ok(commit.message_bytes().to_vec())
+    }
+}
