@@ -38,6 +38,18 @@ pub enum Command {
     Status,
     /// What the installed hook scripts run.
     Hook(HookArgs),
+    /// Accept today's findings in the work tree (.guard-baseline.toml), so
+    /// that only new ones block.
+    Baseline(BaselineArgs),
+}
+
+/// `guard baseline`.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Refresh an existing baseline: add new findings, drop the ones no
+    /// longer found.
+    #[arg(long)]
+    pub update: bool,
 }
 
 /// `guard install`.

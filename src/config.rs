@@ -41,6 +41,8 @@ pub struct Config {
     pub max_file_size: Option<u64>,
     /// The files this was read from, in order.
     pub files: Vec<PathBuf>,
+    /// Fingerprints accepted in the work tree's baseline.
+    pub baseline: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -133,6 +135,11 @@ pub fn load(sources: &Sources) -> Result<Config> {
         merge_text(&mut config, &text, file)?;
     } else if let Some(text) = &sources.head {
         merge_text(&mut config, text, Path::new("HEAD:guard.toml"))?;
+    }
+    if let Some(root) = &sources.work_tree
+        && let Some(entries) = crate::baseline::read(&root.join(crate::baseline::FILE_NAME))?
+    {
+        config.baseline = entries.into_iter().map(|e| e.fingerprint).collect();
     }
     if let Some(file) = sources.user.as_ref().filter(|f| f.is_file()) {
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;

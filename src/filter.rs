@@ -1,7 +1,8 @@
 //! What the user has accepted: inline `guard:allow` (or detect-secrets'
-//! `pragma: allowlist secret`) on a finding's line, and the allowlists of
-//! `guard.toml` (paths, secret regexes, stopwords). The baseline joins here.
+//! `pragma: allowlist secret`) on a finding's line, the allowlists of
+//! `guard.toml` (paths, secret regexes, stopwords), and the baseline.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use anyhow::Result;
@@ -17,6 +18,7 @@ pub const INLINE_MARKERS: &[&str] = &["guard:allow", "pragma: allowlist secret"]
 /// The allowlists of the effective configuration, compiled.
 #[derive(Debug, Clone)]
 pub struct Filters {
+    baseline: HashSet<String>,
     paths: PathGlobs,
     regexes: Vec<Regex>,
     stopwords: Vec<Vec<u8>>,
@@ -29,6 +31,7 @@ impl Filters {
     /// An invalid glob or regex (already reported with its line by `config`).
     pub fn new(config: &Config) -> Result<Filters> {
         Ok(Filters {
+            baseline: config.baseline.iter().cloned().collect(),
             paths: PathGlobs::new(&config.allow_paths, false)?,
             regexes: config
                 .allow_regexes
@@ -51,7 +54,9 @@ impl Filters {
     }
 
     fn allows(&self, data: &[u8], finding: &Finding) -> bool {
-        if finding.path.as_deref().is_some_and(|p| self.allows_path(p)) {
+        if self.baseline.contains(&finding.fingerprint)
+            || finding.path.as_deref().is_some_and(|p| self.allows_path(p))
+        {
             return true;
         }
         if finding.is_path_finding() {

@@ -395,3 +395,39 @@ fn an_existing_git_lfs_pre_push_hook_still_runs_with_the_same_input() {
     assert!(got.starts_with("pre-push origin "), "{got}");
     assert!(got.contains("refs/heads/main "), "the same stdin reached the chained hook: {got}");
 }
+
+#[test]
+fn a_baselined_secret_does_not_block_when_re_added_but_a_new_one_does() {
+    let repo = TempRepo::new();
+    let accepted = expand(GITHUB, 30);
+    repo.write("fixtures/sample.env.txt", format!("TOKEN={accepted}\n"));
+    repo.write("certs/test.pem", "not really a key\n");
+    let out = repo.guard().arg("baseline").output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = std::fs::read_to_string(repo.path().join(".guard-baseline.toml")).unwrap();
+    assert_eq!(text.matches("fingerprint = ").count(), 2, "{text}");
+    assert!(!text.contains(&accepted), "the baseline never holds the secret");
+    assert_eq!(
+        code(&repo.guard().arg("baseline").output().unwrap()),
+        2,
+        "no silent overwrite without --update"
+    );
+    install(&repo);
+    repo.git(&["add", "."]);
+    let (exit, err) = commit(&repo, &["-m", "accepted findings"]);
+    assert_eq!(exit, 0, "{err}");
+    // The accepted secret moved to an edited line: still accepted.
+    repo.write("fixtures/sample.env.txt", format!("# moved\nOTHER=1\nTOKEN={accepted} # still the sample\n"));
+    repo.git(&["add", "."]);
+    let (exit, err) = commit(&repo, &["-m", "edit"]);
+    assert_eq!(exit, 0, "{err}");
+    // A new secret blocks.
+    repo.write("fixtures/sample.env.txt", format!("TOKEN={}\n", expand(GITHUB, 31)));
+    repo.git(&["add", "."]);
+    let (exit, _) = commit(&repo, &["-m", "new secret"]);
+    assert_ne!(exit, 0);
+    // --update drops what is gone and adds what is new.
+    let out = repo.guard().args(["baseline", "--update"]).output().unwrap();
+    assert_eq!(code(&out), 0);
+    assert!(stdout(&out).contains("1 new, 1 dropped"), "{}", stdout(&out));
+}

@@ -1,6 +1,7 @@
 //! One file per subcommand: each turns its arguments into a plan (config
 //! loaded, pipeline built) and runs it. Shared set-up lives here.
 
+pub mod baseline;
 pub mod hook;
 pub mod install;
 pub mod rules;
@@ -30,6 +31,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Uninstall => install::uninstall(),
         Command::Status => status::run(),
         Command::Hook(args) => hook::run(&args),
+        Command::Baseline(args) => baseline::run(&args),
     }
 }
 

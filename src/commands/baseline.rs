@@ -1,0 +1,47 @@
+//! `guard baseline [--update]`: scan the work tree as `guard scan` would,
+//! ignoring any existing baseline, and write every finding's fingerprint to
+//! `.guard-baseline.toml` at the work tree's root.
+
+use anyhow::{Context, Result, bail};
+
+use crate::Outcome;
+use crate::baseline::{self, FILE_NAME};
+use crate::cli::BaselineArgs;
+use crate::pipeline::Pipeline;
+use crate::source::files;
+
+/// Runs `guard baseline`.
+///
+/// # Errors
+/// Not in a work tree, an existing baseline without `--update`, invalid
+/// configuration, or a file that cannot be read or written.
+pub fn run(args: &BaselineArgs) -> Result<Outcome> {
+    let cwd = std::env::current_dir().context("finding the current directory")?;
+    let root = crate::git::work_tree_root(&cwd).context("guard baseline works inside a git work tree")?;
+    let path = root.join(FILE_NAME);
+    let previous = baseline::read(&path)?;
+    if previous.is_some() && !args.update {
+        bail!(
+            "{} exists; run `guard baseline --update` to add new findings and drop stale ones",
+            path.display()
+        );
+    }
+    let mut config = super::load_config(None)?;
+    config.baseline.clear();
+    let pipeline = Pipeline::new(&config)?;
+    // Paths relative to the root, as hooks see them: a file-name finding's
+    // fingerprint is made of its rule and path.
+    std::env::set_current_dir(&root).with_context(|| format!("entering {}", root.display()))?;
+    let outcome = files::scan_paths(&pipeline, &[std::path::PathBuf::from(".")], false);
+    if let Some(error) = outcome.errors.first() {
+        bail!("{error} (the baseline was not written)");
+    }
+    let entries = baseline::entries(&outcome.findings);
+    std::fs::write(&path, baseline::render(&entries))
+        .with_context(|| format!("writing {}", path.display()))?;
+    let old: Vec<String> = previous.unwrap_or_default().into_iter().map(|e| e.fingerprint).collect();
+    let added = entries.iter().filter(|e| !old.contains(&e.fingerprint)).count();
+    let dropped = old.iter().filter(|f| !entries.iter().any(|e| &e.fingerprint == *f)).count();
+    println!("guard: wrote {} ({} accepted: {added} new, {dropped} dropped)", path.display(), entries.len());
+    Ok(Outcome::Clean)
+}
