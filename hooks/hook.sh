@@ -14,5 +14,6 @@ fi
 "$guard" hook @HOOK@ "$@" || exit $?
 chained="$(dirname "$0")/@HOOK@.pre-guard"
 if [ -x "$chained" ]; then
-    exec "$chained" "$@"
+    "$chained" "$@" || exit $?
 fi
+@LOCAL@

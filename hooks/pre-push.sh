@@ -18,6 +18,6 @@ input=${input%.}
 printf '%s' "$input" | "$guard" hook @HOOK@ "$@" || exit $?
 chained="$(dirname "$0")/@HOOK@.pre-guard"
 if [ -x "$chained" ]; then
-    printf '%s' "$input" | "$chained" "$@"
-    exit $?
+    printf '%s' "$input" | "$chained" "$@" || exit $?
 fi
+@LOCAL@

@@ -32,7 +32,7 @@ pub enum Command {
     /// runs.
     Install(InstallArgs),
     /// Remove guard's hooks and put back the ones they replaced.
-    Uninstall,
+    Uninstall(UninstallArgs),
     /// Where the hooks are, whether they are guard's and current, and
     /// whether guard.toml is valid. Exit 1 if anything is missing or stale.
     Status,
@@ -58,6 +58,18 @@ pub struct InstallArgs {
     /// Replace guard hooks written by another version or binary.
     #[arg(long)]
     pub force: bool,
+    /// For every repository of this user: a global hooks directory
+    /// (`core.hooksPath`) whose hooks also run each repository's own.
+    #[arg(long)]
+    pub global: bool,
+}
+
+/// `guard uninstall`.
+#[derive(Debug, Args)]
+pub struct UninstallArgs {
+    /// Undo `guard install --global`.
+    #[arg(long)]
+    pub global: bool,
 }
 
 /// `guard hook`.

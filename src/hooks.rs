@@ -18,6 +18,9 @@ const TEMPLATE: &str = include_str!("../hooks/hook.sh");
 /// both read.
 const PRE_PUSH_TEMPLATE: &str = include_str!("../hooks/pre-push.sh");
 
+/// Added to hooks installed globally: runs the repository's own hook.
+const LOCAL_TEMPLATE: &str = include_str!("../hooks/local.sh");
+
 /// The line that marks a hook as guard's: `# guard-hook: NAME VERSION`.
 const MARKER: &str = "# guard-hook: ";
 
@@ -72,8 +75,25 @@ pub struct HookStatus {
     pub chained: bool,
 }
 
+/// Where hooks are installed: one repository, or every repository of the
+/// user through a global `core.hooksPath`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The hooks directory of one repository.
+    Repository,
+    /// A global hooks directory: the scripts also run the repository's own.
+    Global,
+}
+
 /// The script for hook `name` that runs `binary`.
-pub fn render(name: &str, binary: &Path) -> String {
+pub fn render(name: &str, binary: &Path, scope: Scope) -> String {
+    let local = match scope {
+        Scope::Repository => String::new(),
+        Scope::Global => {
+            let stdin = if name == "pre-push" { "printf '%s' \"$input\" | " } else { "" };
+            LOCAL_TEMPLATE.replace("@STDIN@", stdin)
+        }
+    };
     let action = match name {
         "pre-merge-commit" => "merge",
         "pre-push" => "push",
@@ -81,6 +101,7 @@ pub fn render(name: &str, binary: &Path) -> String {
     };
     let template = if name == "pre-push" { PRE_PUSH_TEMPLATE } else { TEMPLATE };
     template
+        .replace("@LOCAL@", &local)
         .replace("@HOOK@", name)
         .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
         .replace("@GUARD@", &shell_quote(&binary.to_string_lossy()))
@@ -92,12 +113,12 @@ pub fn render(name: &str, binary: &Path) -> String {
 /// # Errors
 /// A file that cannot be read, renamed or written, or a hook that exists
 /// both as `NAME` (not guard's) and `NAME.pre-guard`.
-pub fn install(dir: &Path, binary: &Path, force: bool) -> Result<Vec<(&'static str, Change)>> {
+pub fn install(dir: &Path, binary: &Path, scope: Scope, force: bool) -> Result<Vec<(&'static str, Change)>> {
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut changes = Vec::new();
     for &name in HOOKS {
         let path = dir.join(name);
-        let script = render(name, binary);
+        let script = render(name, binary, scope);
         let change = match read_hook(&path)? {
             None => {
                 write_script(&path, &script)?;
@@ -164,13 +185,13 @@ pub fn uninstall(dir: &Path) -> Result<Vec<(&'static str, Change)>> {
 ///
 /// # Errors
 /// A hook file that cannot be read.
-pub fn status(dir: &Path, binary: &Path) -> Result<Vec<HookStatus>> {
+pub fn status(dir: &Path, binary: &Path, scope: Scope) -> Result<Vec<HookStatus>> {
     let mut statuses = Vec::new();
     for &name in HOOKS {
         let path = dir.join(name);
         let state = match read_hook(&path)? {
             None => State::Missing,
-            Some(text) if text == render(name, binary) => State::Current,
+            Some(text) if text == render(name, binary, scope) => State::Current,
             Some(text) if is_guard_hook(&text) => State::Outdated { version: written_by(&text) },
             Some(_) => State::Foreign,
         };
@@ -235,12 +256,16 @@ mod tests {
 
     #[test]
     fn scripts_name_their_hook_version_and_quoted_binary() {
-        let script = render("pre-commit", Path::new("/opt/it's here/guard"));
+        let script = render("pre-commit", Path::new("/opt/it's here/guard"), Scope::Repository);
         assert!(script.starts_with("#!/bin/sh\n# guard-hook: pre-commit "));
         assert!(script.contains(r"installed='/opt/it'\''s here/guard'"));
         assert!(script.contains("\"$guard\" hook pre-commit \"$@\""));
         assert!(is_guard_hook(&script));
         assert_eq!(written_by(&script), env!("CARGO_PKG_VERSION"));
         assert!(!is_guard_hook("#!/bin/sh\nnpx lint-staged\n"));
+        assert!(!script.contains("local_hook"));
+        let global = render("pre-push", Path::new("/g"), Scope::Global);
+        assert!(global.contains("local_hook=\"$(git rev-parse --git-common-dir)/hooks/pre-push\""));
+        assert!(global.contains("printf '%s' \"$input\" | \"$local_hook\""));
     }
 }

@@ -431,3 +431,65 @@ fn a_baselined_secret_does_not_block_when_re_added_but_a_new_one_does() {
     assert_eq!(code(&out), 0);
     assert!(stdout(&out).contains("1 new, 1 dropped"), "{}", stdout(&out));
 }
+
+#[cfg(unix)]
+#[test]
+fn global_install_runs_in_every_repository_and_still_runs_local_hooks() {
+    let home = crate::common::temp_dir();
+    let repo = TempRepo::with_home(home.path());
+    write_hook(&repo, "pre-commit", "#!/bin/sh\ntouch \"$(git rev-parse --git-dir)/local-hook-ran\"\n");
+    let out = repo.guard().args(["install", "--global"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let global = repo.git(&["config", "--global", "core.hooksPath"]);
+    assert!(global.ends_with(".config/guard/hooks"), "{global}");
+    let status = repo.guard().arg("status").output().unwrap();
+    assert_eq!(code(&status), 0, "{}", stdout(&status));
+
+    repo.write("a.txt", format!("{}\n", expand(GITHUB, 40)));
+    repo.git(&["add", "."]);
+    let (exit, err) = commit(&repo, &["-m", "secret"]);
+    assert_ne!(exit, 0, "the global hook blocks: {err}");
+    assert!(!repo.path().join(".git/local-hook-ran").exists(), "guard runs first and stops");
+    repo.write("a.txt", "clean\n");
+    repo.git(&["add", "."]);
+    let (exit, err) = commit(&repo, &["-m", "clean"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(repo.path().join(".git/local-hook-ran").exists(), "the repository's own hook still runs");
+
+    // A repository whose own core.hooksPath overrides the global one.
+    repo.git(&["config", "core.hooksPath", ".githooks"]);
+    let status = repo.guard().arg("status").output().unwrap();
+    assert_eq!(code(&status), 1);
+    assert!(stdout(&status).contains("overridden here"), "{}", stdout(&status));
+    repo.git(&["config", "--unset", "core.hooksPath"]);
+
+    let out = repo.guard().args(["uninstall", "--global"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(repo.command(&["config", "--global", "core.hooksPath"]).output().unwrap().stdout.is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn global_install_keeps_an_existing_global_hooks_path() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = crate::common::temp_dir();
+    let team = home.path().join("team-hooks");
+    std::fs::create_dir_all(&team).unwrap();
+    std::fs::write(team.join("commit-msg"), "#!/bin/sh\nexit 0\n").unwrap();
+    std::fs::set_permissions(team.join("commit-msg"), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let repo = TempRepo::with_home(home.path());
+    repo.git(&["config", "--global", "core.hooksPath", team.to_str().unwrap()]);
+    let before = snapshot(&team);
+    let out = repo.guard().args(["install", "--global"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(repo.git(&["config", "--global", "core.hooksPath"]), team.to_str().unwrap());
+    assert!(team.join("commit-msg.pre-guard").exists() && team.join("pre-commit").exists());
+    repo.guard().args(["install", "--global"]).output().unwrap();
+    repo.guard().args(["uninstall", "--global"]).output().unwrap();
+    assert_eq!(snapshot(&team), before, "the team's hooks directory is back as it was");
+    assert_eq!(
+        repo.git(&["config", "--global", "core.hooksPath"]),
+        team.to_str().unwrap(),
+        "and still configured"
+    );
+}

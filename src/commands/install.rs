@@ -1,23 +1,56 @@
 //! `guard install` and `guard uninstall`: find the hooks directory git uses
-//! for this work tree and write or remove guard's hooks there.
+//! (this work tree's, or with `--global` the user's `core.hooksPath`) and
+//! write or remove guard's hooks there.
+
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
 use crate::Outcome;
-use crate::cli::InstallArgs;
-use crate::hooks::{self, CHAINED_SUFFIX, Change};
+use crate::cli::{InstallArgs, UninstallArgs};
+use crate::git::git_output;
+use crate::hooks::{self, CHAINED_SUFFIX, Change, Scope};
+
+/// In a global hooks directory guard created: says guard set the global
+/// `core.hooksPath`, so `guard uninstall --global` unsets it.
+const SET_BY_GUARD: &str = ".guard-set-core-hooks-path";
 
 /// Runs `guard install`.
 ///
 /// # Errors
-/// Not in a work tree, or a hook that cannot be written.
+/// Not in a work tree, or a hook or setting that cannot be written.
 pub fn install(args: &InstallArgs) -> Result<Outcome> {
     let cwd = std::env::current_dir().context("finding the current directory")?;
-    let dir = crate::git::hooks_dir(&cwd)?;
     let binary = std::env::current_exe().context("finding guard's own path")?;
     let binary = binary.canonicalize().unwrap_or(binary);
+    let (dir, scope) = if args.global {
+        let dir = match global_hooks_path(&cwd) {
+            Some(existing) => {
+                println!(
+                    "guard: keeping the global core.hooksPath {}; guard's hooks go there",
+                    existing.display()
+                );
+                existing
+            }
+            None => {
+                let dir = guard_global_dir()?;
+                std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+                std::fs::write(
+                    dir.join(SET_BY_GUARD),
+                    "core.hooksPath was set by `guard install --global`\n",
+                )
+                .with_context(|| format!("writing in {}", dir.display()))?;
+                git_output(&cwd, &["config", "--global", "core.hooksPath", &dir.to_string_lossy()])?;
+                println!("guard: set the global core.hooksPath to {}", dir.display());
+                dir
+            }
+        };
+        (dir, Scope::Global)
+    } else {
+        (crate::git::hooks_dir(&cwd)?, Scope::Repository)
+    };
     let mut stale = false;
-    for (name, change) in hooks::install(&dir, &binary, args.force)? {
+    for (name, change) in hooks::install(&dir, &binary, scope, args.force)? {
         let path = dir.join(name);
         match change {
             Change::Wrote => println!("guard: installed {}", path.display()),
@@ -43,10 +76,18 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
 /// Runs `guard uninstall`.
 ///
 /// # Errors
-/// Not in a work tree, or a hook that cannot be removed or restored.
-pub fn uninstall() -> Result<Outcome> {
+/// Not in a work tree, or a hook or setting that cannot be removed.
+pub fn uninstall(args: &UninstallArgs) -> Result<Outcome> {
     let cwd = std::env::current_dir().context("finding the current directory")?;
-    let dir = crate::git::hooks_dir(&cwd)?;
+    let dir = if args.global {
+        let Some(dir) = global_hooks_path(&cwd) else {
+            println!("guard: no global core.hooksPath is set; nothing to undo");
+            return Ok(Outcome::Clean);
+        };
+        dir
+    } else {
+        crate::git::hooks_dir(&cwd)?
+    };
     for (name, change) in hooks::uninstall(&dir)? {
         let path = dir.join(name);
         match change {
@@ -57,5 +98,27 @@ pub fn uninstall() -> Result<Outcome> {
             _ => {}
         }
     }
+    if args.global && dir.join(SET_BY_GUARD).exists() {
+        std::fs::remove_file(dir.join(SET_BY_GUARD))
+            .with_context(|| format!("cleaning {}", dir.display()))?;
+        git_output(&cwd, &["config", "--global", "--unset", "core.hooksPath"])?;
+        let _ = std::fs::remove_dir(&dir); // only if nothing else is left in it
+        println!("guard: unset the global core.hooksPath");
+    }
     Ok(Outcome::Clean)
+}
+
+/// The user's global `core.hooksPath`, if set (`~` expanded by git).
+pub fn global_hooks_path(cwd: &Path) -> Option<PathBuf> {
+    git_output(cwd, &["config", "--global", "--type=path", "--get", "core.hooksPath"])
+        .ok()
+        .filter(|path| !path.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Where guard keeps global hooks when no global `core.hooksPath` exists.
+fn guard_global_dir() -> Result<PathBuf> {
+    let config =
+        crate::config::user_config_path().context("finding the user's config directory (HOME is not set)")?;
+    Ok(config.parent().map_or_else(|| PathBuf::from("hooks"), |dir| dir.join("hooks")))
 }

@@ -28,7 +28,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Rules(args) => rules::run(&args),
         Command::ScanHistory(args) => scan_history::run(&args),
         Command::Install(args) => install::install(&args),
-        Command::Uninstall => install::uninstall(),
+        Command::Uninstall(args) => install::uninstall(&args),
         Command::Status => status::run(),
         Command::Hook(args) => hook::run(&args),
         Command::Baseline(args) => baseline::run(&args),

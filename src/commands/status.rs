@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::Outcome;
-use crate::hooks::{self, CHAINED_SUFFIX, State};
+use crate::hooks::{self, CHAINED_SUFFIX, Scope, State};
 use crate::pipeline::Pipeline;
 
 /// Files that tell another hook manager is in use, and its name.
@@ -31,10 +31,22 @@ pub fn run() -> Result<Outcome> {
     let mut healthy = true;
 
     println!("hooks directory: {}", dir.display());
-    if let Ok(path) = crate::git::git_output(&cwd, &["config", "core.hooksPath"]) {
-        println!("core.hooksPath:  {path}");
+    let global = super::install::global_hooks_path(&cwd);
+    let local =
+        crate::git::git_output(&cwd, &["config", "--local", "--type=path", "--get", "core.hooksPath"])
+            .ok()
+            .filter(|p| !p.is_empty());
+    if let Some(global) = &global {
+        println!("global hooks:    {} (core.hooksPath)", global.display());
+        if let Some(local) = &local {
+            healthy = false;
+            println!(
+                "                 overridden here by this repository's core.hooksPath {local}: the global hooks do not run"
+            );
+        }
     }
-    for hook in hooks::status(&dir, &binary)? {
+    let scope = if global.is_some() && local.is_none() { Scope::Global } else { Scope::Repository };
+    for hook in hooks::status(&dir, &binary, scope)? {
         let state = match &hook.state {
             State::Current => "guard's, current".to_string(),
             State::Missing => {

@@ -23,8 +23,12 @@ fn empty_home() -> &'static Path {
 /// The built binary, run in `dir` with HOME and config pointed at an empty
 /// temp directory, so the developer's own settings never leak in.
 pub fn guard(dir: &Path) -> Command {
+    guard_with_home(dir, empty_home())
+}
+
+/// [`guard`] with HOME (and so the user's git and guard config) at `home`.
+pub fn guard_with_home(dir: &Path, home: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_guard"));
-    let home = empty_home();
     cmd.current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -42,20 +46,26 @@ pub fn guard(dir: &Path) -> Command {
 /// commit dates one minute apart from 2024-01-01T00:00:00Z.
 pub struct TempRepo {
     dir: tempfile::TempDir,
+    home: PathBuf,
     commits: std::cell::Cell<u32>,
 }
 
 impl TempRepo {
     /// `git init -b main` in a fresh directory.
     pub fn new() -> TempRepo {
-        let repo = TempRepo { dir: temp_dir(), commits: std::cell::Cell::new(0) };
+        TempRepo::with_home(empty_home())
+    }
+
+    /// `git init -b main` with HOME (the user's global git config) at `home`.
+    pub fn with_home(home: &Path) -> TempRepo {
+        let repo = TempRepo { dir: temp_dir(), home: home.to_path_buf(), commits: std::cell::Cell::new(0) };
         repo.git(&["init", "-q", "-b", "main"]);
         repo
     }
 
     /// Wraps an existing directory (a clone made by `git`).
     pub fn at(dir: tempfile::TempDir) -> TempRepo {
-        TempRepo { dir, commits: std::cell::Cell::new(0) }
+        TempRepo { dir, home: empty_home().to_path_buf(), commits: std::cell::Cell::new(0) }
     }
 
     /// The work tree.
@@ -72,7 +82,8 @@ impl TempRepo {
             .current_dir(self.path())
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", empty_home())
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_AUTHOR_NAME", "Ada Author")
             .env("GIT_AUTHOR_EMAIL", "ada@example.org")
@@ -113,9 +124,9 @@ impl TempRepo {
         self.git(&["rev-parse", "HEAD"])
     }
 
-    /// guard run in this repository.
+    /// guard run in this repository, with this repository's HOME.
     pub fn guard(&self) -> Command {
-        guard(self.path())
+        guard_with_home(self.path(), &self.home)
     }
 }
 
