@@ -7,7 +7,7 @@
 
 use std::ops::RangeInclusive;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use git2::{Delta, DiffFindOptions, DiffOptions, Repository};
 
 use super::{Oid, Repo};
@@ -42,19 +42,27 @@ impl Repo {
     /// # Errors
     /// An unreadable index or object.
     pub fn staged_changes(&self) -> Result<Vec<ChangedFile>> {
-        let repo = &self.inner;
-        let index = repo.index().context("reading the index")?;
-        let head = match repo.head() {
-            Ok(head) => Some(head.peel_to_tree().context("reading HEAD's tree")?),
-            Err(err) if matches!(err.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => {
-                None
-            }
-            Err(err) => return Err(err).context("reading HEAD"),
-        };
-        let mut diff = repo
-            .diff_tree_to_index(head.as_ref(), Some(&index), Some(&mut diff_options()))
-            .context("comparing the index with HEAD")?;
-        changed_files(&mut diff)
+        // git compares the index with HEAD using the index's cached trees
+        // and reads only what changed; libgit2 reads all of HEAD's trees and
+        // old blobs' delta chains (10 against 3.4 ms on git/git,
+        // docs/PERFORMANCE.md). One call gives the changed files (raw, NUL
+        // separated) and then their hunks (patch, zero context).
+        let output = std::process::Command::new("git")
+            .args(["diff", "--cached", "--raw", "--patch", "--unified=0", "-z", "--no-abbrev"])
+            .args([
+                "--find-renames=100%",
+                "--no-ext-diff",
+                "--no-textconv",
+                "--ignore-submodules",
+                "--no-color",
+            ])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .context("running `git diff --cached` (guard's hooks need the git binary)")?;
+        if !output.status.success() {
+            bail!("git diff --cached failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+        }
+        parse_raw_and_hunks(&output.stdout)
     }
 
     /// The files commit `oid` changes, with the lines it adds: against its
@@ -167,4 +175,72 @@ fn intersect(a: &[RangeInclusive<usize>], b: &[RangeInclusive<usize>]) -> Vec<Ra
         }
     }
     out
+}
+
+/// Parses `git diff --raw --patch --unified=0 -z`: NUL-separated raw
+/// entries (`:modes oids status`, path, and a second path for renames),
+/// an empty field, then the patch, whose `diff --git` headers come in the
+/// same order as the raw entries.
+fn parse_raw_and_hunks(output: &[u8]) -> Result<Vec<ChangedFile>> {
+    let mut entries: Vec<(Option<ChangedFile>, Vec<RangeInclusive<usize>>)> = Vec::new();
+    let mut position = 0;
+    let mut field = || -> Option<&[u8]> {
+        let rest = output.get(position..)?;
+        let end = memchr::memchr(0, rest)?;
+        position += end + 1;
+        Some(&rest[..end])
+    };
+    while let Some(meta) = field() {
+        if meta.is_empty() {
+            break;
+        }
+        let meta = std::str::from_utf8(meta).context("git diff wrote a malformed line")?;
+        let parts: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
+        let [_, new_mode, _, new_oid, status] = parts[..] else {
+            bail!("git diff wrote an unexpected line {meta:?}");
+        };
+        let mut path = field().context("git diff stopped in the middle of a change")?;
+        if status.starts_with(['R', 'C']) {
+            path = field().context("git diff stopped in the middle of a rename")?;
+        }
+        let wanted = !status.starts_with('D') && matches!(new_mode, "100644" | "100755" | "120000");
+        let file = if wanted {
+            Some(ChangedFile {
+                path: path.to_vec(),
+                blob: Oid::from_str(new_oid).context("git diff wrote a malformed object id")?,
+                new_path: !status.starts_with(['M', 'T']),
+                added: Vec::new(),
+            })
+        } else {
+            None
+        };
+        entries.push((file, Vec::new()));
+    }
+    let patch = output.get(position..).unwrap_or_default();
+    let mut current: Option<usize> = None;
+    for line in patch.split(|&b| b == b'\n') {
+        if line.starts_with(b"diff --git ") {
+            current = Some(current.map_or(0, |i| i + 1));
+        } else if let (Some(index), Some(header)) = (current, line.strip_prefix(b"@@ ")) {
+            let range = hunk_new_range(header).context("git diff wrote a malformed hunk header")?;
+            if let (Some(range), Some(entry)) = (range, entries.get_mut(index)) {
+                entry.1.push(range);
+            }
+        }
+    }
+    Ok(entries
+        .into_iter()
+        .filter_map(|(file, added)| file.map(|file| ChangedFile { added, ..file }))
+        .collect())
+}
+
+/// The new-side lines of a hunk header `-a[,b] +c[,d] @@`, if it adds any.
+fn hunk_new_range(header: &[u8]) -> Option<Option<RangeInclusive<usize>>> {
+    let text = std::str::from_utf8(header).ok()?;
+    let new = text.split(' ').find(|part| part.starts_with('+'))?.trim_start_matches('+');
+    let (start, count) = match new.split_once(',') {
+        Some((start, count)) => (start.parse::<usize>().ok()?, count.parse::<usize>().ok()?),
+        None => (new.parse::<usize>().ok()?, 1),
+    };
+    Some((count > 0).then(|| start..=start + count - 1))
 }
