@@ -8,6 +8,7 @@ use crate::Outcome;
 use crate::cli::{HookArgs, HookName};
 use crate::finding::SourceKind;
 use crate::git::Repo;
+use crate::git::changes::StagedDiff;
 use crate::pipeline::Pipeline;
 use crate::report;
 use crate::scanner::ScanScratch;
@@ -33,19 +34,24 @@ pub fn run(args: &HookArgs) -> Result<Outcome> {
 }
 
 fn check(hook: &HookName, action: &str) -> Result<Outcome> {
-    let config = super::load_config(None)?;
+    // git compares the index while guard loads its rules.
+    let staged_diff = match hook {
+        HookName::PreCommit | HookName::PreMergeCommit => Some(StagedDiff::spawn()?),
+        _ => None,
+    };
+    let repo = Repo::open_from_env()?;
+    let config = super::load_config_at(None, repo.work_tree())?;
     let pipeline = Pipeline::new(&config)?;
     let findings = match hook {
         HookName::PreCommit | HookName::PreMergeCommit => {
-            let repo = Repo::open_from_env()?;
-            staged::scan(&repo, &pipeline)?.findings
+            let changes = staged_diff.context("the staged diff was started above")?.wait()?;
+            staged::scan(&repo, &pipeline, changes)?.findings
         }
         HookName::PrePush { remote, .. } => {
             let mut input = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut input)
                 .context("reading the pushed refs from standard input")?;
             let lines = push::parse_lines(&input)?;
-            let repo = Repo::open_from_env()?;
             push::scan(&repo, &pipeline, remote, &lines)?
         }
         HookName::CommitMsg { file } => {

@@ -44,9 +44,17 @@ pub fn run(command: Command) -> Result<Outcome> {
 pub fn load_config(explicit: Option<&Path>) -> Result<Config> {
     let cwd = std::env::current_dir().context("finding the current directory")?;
     let work_tree = if explicit.is_none() { crate::git::work_tree_root(&cwd).or(Some(cwd)) } else { None };
+    load_config_at(explicit, work_tree.as_deref())
+}
+
+/// [`load_config`] for a work tree already known (a hook's repository).
+///
+/// # Errors
+/// A config file that cannot be read or is invalid.
+pub fn load_config_at(explicit: Option<&Path>, work_tree: Option<&Path>) -> Result<Config> {
     config::load(&Sources {
         explicit: explicit.map(Into::into),
-        work_tree,
+        work_tree: work_tree.map(Into::into),
         head: None,
         user: config::user_config_path(),
     })

@@ -27,8 +27,9 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     let pipeline = Pipeline::new(&config)?;
 
     let outcome = if args.staged {
+        let changes = crate::git::changes::StagedDiff::spawn()?.wait()?;
         let repo = crate::git::Repo::open_from_env()?;
-        let staged = crate::source::staged::scan(&repo, &pipeline)?;
+        let staged = crate::source::staged::scan(&repo, &pipeline, changes)?;
         files::Outcome { findings: staged.findings, files: staged.files, ..files::Outcome::default() }
     } else if args.paths.len() == 1 && args.paths[0] == Path::new("-") {
         files::scan_reader(&pipeline, std::io::stdin().lock())?

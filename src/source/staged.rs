@@ -8,6 +8,7 @@ use anyhow::Result;
 
 use crate::finding::{Finding, SourceKind};
 use crate::git::Repo;
+use crate::git::changes::ChangedFile;
 use crate::pipeline::Pipeline;
 use crate::scanner::ScanScratch;
 use crate::source::{Chunk, git_path, is_binary};
@@ -24,15 +25,15 @@ pub struct StagedScan {
     pub files: usize,
 }
 
-/// Scans what the next commit would add.
+/// Scans what the next commit would add: `changes`, read from `repo`.
 ///
 /// # Errors
-/// An unreadable repository, index or object.
-pub fn scan(repo: &Repo, pipeline: &Pipeline) -> Result<StagedScan> {
+/// An unreadable object.
+pub fn scan(repo: &Repo, pipeline: &Pipeline, changes: Vec<ChangedFile>) -> Result<StagedScan> {
     let mut result = StagedScan::default();
     let mut scratch = ScanScratch::default();
     let mut found = Vec::new();
-    for file in repo.staged_changes()? {
+    for file in changes {
         result.files += 1;
         let path = git_path(&file.path);
         pipeline.check_path(&path, SourceKind::Staged, &mut result.findings);
