@@ -493,3 +493,72 @@ fn global_install_keeps_an_existing_global_hooks_path() {
         "and still configured"
     );
 }
+
+#[test]
+fn hook_exit_codes_lfs_pointers_and_other_managers() {
+    let repo = TempRepo::new();
+    let run = |repo: &TempRepo| code(&repo.guard().args(["hook", "pre-commit"]).output().unwrap());
+    assert_eq!(run(&repo), 0, "nothing staged");
+    repo.write("a.txt", format!("{}\n", expand(GITHUB, 50)));
+    repo.git(&["add", "a.txt"]);
+    assert_eq!(run(&repo), 1, "a finding");
+    repo.write("guard.toml", "not toml at all = = =\n");
+    assert_eq!(run(&repo), 2, "an error");
+    std::fs::remove_file(repo.path().join("guard.toml")).unwrap();
+    repo.git(&["rm", "-q", "--cached", "a.txt"]);
+    // A Git LFS pointer holds no content to scan, whatever it says.
+    let pointer = format!(
+        "version https://git-lfs.github.com/spec/v1\noid sha256:{}\nsize 12345\n# {}\n",
+        expand("{{hex:64}}", 51),
+        expand(GITHUB, 52)
+    );
+    repo.write("model.bin", pointer);
+    repo.git(&["add", "model.bin"]);
+    assert_eq!(run(&repo), 0, "LFS pointers are skipped");
+    // Other hook managers are named by status.
+    repo.write("lefthook.yml", "pre-commit:\n");
+    std::fs::create_dir_all(repo.path().join(".husky")).unwrap();
+    let status = stdout(&repo.guard().arg("status").output().unwrap());
+    assert!(status.contains("husky") && status.contains("lefthook"), "{status}");
+}
+
+#[cfg(unix)]
+#[test]
+fn force_replaces_a_stale_guard_hook() {
+    let repo = TempRepo::new();
+    install(&repo);
+    let hook = repo.path().join(".git/hooks/pre-commit");
+    let stale = std::fs::read_to_string(&hook).unwrap().replace(env!("CARGO_PKG_VERSION"), "0.0.1");
+    std::fs::write(&hook, &stale).unwrap();
+    let status = repo.guard().arg("status").output().unwrap();
+    assert_eq!(code(&status), 1);
+    assert!(stdout(&status).contains("written by guard 0.0.1"), "{}", stdout(&status));
+    let out = repo.guard().arg("install").output().unwrap();
+    assert_eq!(code(&out), 1, "a stale hook is reported, not replaced: {}", stdout(&out));
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), stale);
+    let out = repo.guard().args(["install", "--force"]).output().unwrap();
+    assert_eq!(code(&out), 0);
+    assert_eq!(code(&repo.guard().arg("status").output().unwrap()), 0);
+}
+
+#[test]
+fn a_force_push_checks_only_what_the_remote_lacks() {
+    let (repo, remote) = with_remote();
+    repo.write("a.txt", "one\n");
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "-m", "one"]);
+    let (exit, err) = push(&repo, &["main"]);
+    assert_eq!(exit, 0, "{err}");
+    repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    repo.write("b.txt", format!("{}\n", expand(GITHUB, 53)));
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "--no-verify", "-m", "rewritten with a secret"]);
+    let (exit, err) = push(&repo, &["--force", "main"]);
+    assert_ne!(exit, 0, "{err}");
+    assert!(err.contains("b.txt:1:1: github-pat-classic"), "{err}");
+    assert!(
+        !stdout(&repo.command(&["log", "--oneline", "-1", "origin/main"]).output().unwrap())
+            .contains("rewritten")
+    );
+    let _ = remote;
+}
