@@ -18,6 +18,9 @@ const TEMPLATE: &str = include_str!("../hooks/hook.sh");
 /// both read.
 const PRE_PUSH_TEMPLATE: &str = include_str!("../hooks/pre-push.sh");
 
+/// The start of every hook: find the guard binary, or block with a message.
+const FIND_GUARD: &str = include_str!("../hooks/find-guard.sh");
+
 /// Added to hooks installed globally: runs the repository's own hook.
 const LOCAL_TEMPLATE: &str = include_str!("../hooks/local.sh");
 
@@ -101,6 +104,7 @@ pub fn render(name: &str, binary: &Path, scope: Scope) -> String {
     };
     let template = if name == "pre-push" { PRE_PUSH_TEMPLATE } else { TEMPLATE };
     template
+        .replace("@FIND_GUARD@", FIND_GUARD)
         .replace("@LOCAL@", &local)
         .replace("@HOOK@", name)
         .replace("@VERSION@", env!("CARGO_PKG_VERSION"))

@@ -1,7 +1,6 @@
 //! `guard scan [PATH…]` and `guard scan -`: files, directories or standard
 //! input through the pipeline, then the report and the exit code.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -61,30 +60,8 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     }
 
     let options = Options { format: super::format(common.format), show_secrets: common.no_redact };
-    let quiet_clean = common.quiet && outcome.findings.is_empty();
-    if !quiet_clean {
-        let written = match &common.output {
-            Some(path) => {
-                let mut file = std::io::BufWriter::new(report::create_private_file(path)?);
-                report::write(&mut file, &outcome.findings, options).and_then(|()| file.flush())
-            }
-            None => report::write(
-                &mut std::io::BufWriter::new(std::io::stdout().lock()),
-                &outcome.findings,
-                options,
-            ),
-        };
-        match written {
-            Err(err) if !report::is_closed_pipe(&err) => return Err(err).context("writing the report"),
-            _ => {}
-        }
+    if !(common.quiet && outcome.findings.is_empty()) {
+        report::emit(common.output.as_deref(), |out| report::write(out, &outcome.findings, options))?;
     }
-
-    Ok(if !outcome.errors.is_empty() {
-        Outcome::Error
-    } else if outcome.findings.is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    })
+    Ok(report::outcome(!outcome.errors.is_empty(), !outcome.findings.is_empty()))
 }

@@ -89,31 +89,11 @@ pub fn run(args: &ScanHistoryArgs) -> Result<Outcome> {
     }
 
     let options = Options { format: super::format(common.format), show_secrets: common.no_redact };
-    let quiet_clean = common.quiet && scan.findings.is_empty();
-    if !quiet_clean {
-        let write = |out: &mut dyn Write| -> std::io::Result<()> {
-            if options.format == Format::Human {
-                report::incident::write(out, &scan.findings, options.show_secrets)?;
-                out.flush()
-            } else {
-                report::write(out, &scan.findings, options)
-            }
-        };
-        let written = match &common.output {
-            Some(path) => write(&mut std::io::BufWriter::new(report::create_private_file(path)?)),
-            None => write(&mut std::io::BufWriter::new(std::io::stdout().lock())),
-        };
-        match written {
-            Err(err) if !report::is_closed_pipe(&err) => return Err(err).context("writing the report"),
-            _ => {}
-        }
+    if !(common.quiet && scan.findings.is_empty()) {
+        report::emit(common.output.as_deref(), |out| match options.format {
+            Format::Human => report::incident::write(out, &scan.findings, options.show_secrets),
+            _ => report::write(out, &scan.findings, options),
+        })?;
     }
-
-    Ok(if !scan.errors.is_empty() {
-        Outcome::Error
-    } else if scan.findings.is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    })
+    Ok(report::outcome(!scan.errors.is_empty(), !scan.findings.is_empty()))
 }

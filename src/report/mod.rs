@@ -49,6 +49,40 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], options: Options) -> io:
     out.flush()
 }
 
+/// Runs `write` on the report's destination: `output` (created readable by
+/// its owner only) or standard output, buffered and flushed. A closed pipe
+/// on standard output is not an error.
+///
+/// # Errors
+/// The file cannot be created, or a write fails.
+pub fn emit(output: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let written = match output {
+        Some(path) => {
+            let mut file = io::BufWriter::new(create_private_file(path)?);
+            write(&mut file).and_then(|()| file.flush())
+        }
+        None => {
+            let mut stdout = io::BufWriter::new(io::stdout().lock());
+            write(&mut stdout).and_then(|()| stdout.flush())
+        }
+    };
+    match written {
+        Err(err) if !is_closed_pipe(&err) => Err(err).context("writing the report"),
+        _ => Ok(()),
+    }
+}
+
+/// The outcome of a scan: an error beats findings, which beat clean.
+pub fn outcome(errors: bool, findings: bool) -> crate::Outcome {
+    if errors {
+        crate::Outcome::Error
+    } else if findings {
+        crate::Outcome::Findings
+    } else {
+        crate::Outcome::Clean
+    }
+}
+
 /// The secret as a report shows it.
 pub fn shown_secret(finding: &Finding, show_secrets: bool) -> String {
     if show_secrets { String::from_utf8_lossy(&finding.secret).into_owned() } else { finding.redacted() }
