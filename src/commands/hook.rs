@@ -45,7 +45,7 @@ fn check(hook: &HookName, action: &str) -> Result<Outcome> {
     let findings = match hook {
         HookName::PreCommit | HookName::PreMergeCommit => {
             let changes = staged_diff.context("the staged diff was started above")?.wait()?;
-            staged::scan(&repo, &pipeline, changes)?.findings
+            staged::scan(&repo, &pipeline, changes)?
         }
         HookName::PrePush { remote, .. } => {
             let mut input = String::new();

@@ -28,8 +28,8 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     let outcome = if args.staged {
         let changes = crate::git::changes::StagedDiff::spawn()?.wait()?;
         let repo = crate::git::Repo::open_from_env()?;
-        let staged = crate::source::staged::scan(&repo, &pipeline, changes)?;
-        files::Outcome { findings: staged.findings, files: staged.files, ..files::Outcome::default() }
+        let findings = crate::source::staged::scan(&repo, &pipeline, changes)?;
+        files::Outcome { findings, ..files::Outcome::default() }
     } else if args.paths.len() == 1 && args.paths[0] == Path::new("-") {
         files::scan_reader(&pipeline, std::io::stdin().lock())?
     } else {

@@ -41,8 +41,6 @@ pub struct Outcome {
     pub skipped: Vec<Skip>,
     /// Files that could not be read, with the reason; they make the scan fail.
     pub errors: Vec<String>,
-    /// How many files were looked at.
-    pub files: usize,
 }
 
 /// Walks `paths` (files or directories) and scans every file.
@@ -98,12 +96,10 @@ impl Drop for Worker<'_> {
         shared.findings.append(&mut self.local.findings);
         shared.skipped.append(&mut self.local.skipped);
         shared.errors.append(&mut self.local.errors);
-        shared.files += self.local.files;
     }
 }
 
 fn scan_file(pipeline: &Pipeline, path: &Path, scratch: &mut ScanScratch, out: &mut Outcome) {
-    out.files += 1;
     let path = crate::globs::normalize(path);
     pipeline.check_path(path, SourceKind::File, &mut out.findings);
     let size = match std::fs::metadata(path) {
@@ -131,7 +127,7 @@ fn scan_file(pipeline: &Pipeline, path: &Path, scratch: &mut ScanScratch, out: &
 pub fn scan_reader(pipeline: &Pipeline, mut reader: impl Read) -> Result<Outcome> {
     let mut data = Vec::new();
     reader.read_to_end(&mut data).context("reading standard input")?;
-    let mut outcome = Outcome { files: 1, ..Outcome::default() };
+    let mut outcome = Outcome::default();
     let chunk = Chunk { data: &data, path: None, source: SourceKind::Stdin, first_line: 1 };
     pipeline.scan_chunk(&chunk, &mut ScanScratch::default(), &mut outcome.findings);
     Ok(outcome)

@@ -16,27 +16,18 @@ use crate::source::{Chunk, git_path, is_binary};
 /// First bytes of a Git LFS pointer file (the content lives elsewhere).
 pub const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
 
-/// What the staged changes hold.
-#[derive(Debug, Default)]
-pub struct StagedScan {
-    /// Findings on added lines and forbidden file names.
-    pub findings: Vec<Finding>,
-    /// Staged files looked at.
-    pub files: usize,
-}
-
-/// Scans what the next commit would add: `changes`, read from `repo`.
+/// The findings on added lines and new file names of `changes`, whose
+/// content is read from `repo`.
 ///
 /// # Errors
 /// An unreadable object.
-pub fn scan(repo: &Repo, pipeline: &Pipeline, changes: Vec<ChangedFile>) -> Result<StagedScan> {
-    let mut result = StagedScan::default();
+pub fn scan(repo: &Repo, pipeline: &Pipeline, changes: Vec<ChangedFile>) -> Result<Vec<Finding>> {
+    let mut findings = Vec::new();
     let mut scratch = ScanScratch::default();
     let mut found = Vec::new();
     for file in changes {
-        result.files += 1;
         let path = git_path(&file.path);
-        pipeline.check_path(&path, SourceKind::Staged, &mut result.findings);
+        pipeline.check_path(&path, SourceKind::Staged, &mut findings);
         if file.added.is_empty() {
             continue;
         }
@@ -47,9 +38,9 @@ pub fn scan(repo: &Repo, pipeline: &Pipeline, changes: Vec<ChangedFile>) -> Resu
         found.clear();
         let chunk = Chunk { data: &data, path: Some(&path), source: SourceKind::Staged, first_line: 1 };
         pipeline.scan_chunk(&chunk, &mut scratch, &mut found);
-        result.findings.extend(found.drain(..).filter(|f| {
+        findings.extend(found.drain(..).filter(|f| {
             file.added.iter().any(|added| f.line <= *added.end() && *added.start() <= f.end_line)
         }));
     }
-    Ok(result)
+    Ok(findings)
 }
