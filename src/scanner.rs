@@ -49,24 +49,25 @@ impl Scanner {
         self.matcher.find(chunk.data, gate, &mut scratch.matcher, candidates);
         candidates.retain(|c| self.confirmed(chunk.data, c));
         // One finding per secret: where secrets overlap, the rule listed
-        // first wins (provider rules precede the generic ones).
+        // first wins (provider rules precede the generic ones). A kept
+        // candidate yields to a later, higher-priority one it overlaps, and
+        // only to that one: a generic match spanning two provider keys
+        // gives way to both.
         candidates.sort_unstable_by_key(|c| (c.secret.start, c.rule));
-        let mut lines = LineCounter::new(chunk);
-        let mut covered_until = 0;
-        let mut last_rule = usize::MAX;
-        let first_new = out.len();
+        let mut kept: Vec<&Candidate> = Vec::new();
         for candidate in candidates.iter() {
-            if candidate.secret.start < covered_until {
-                if candidate.rule < last_rule {
-                    // A higher-priority rule on an overlapping secret replaces
-                    // the finding just made.
-                    out.truncate(out.len() - 1);
-                } else {
-                    continue;
-                }
+            let overlaps = |k: &Candidate| {
+                k.secret.start < candidate.secret.end && candidate.secret.start < k.secret.end
+            };
+            if kept.iter().any(|k| overlaps(k) && k.rule <= candidate.rule) {
+                continue;
             }
-            covered_until = covered_until.max(candidate.secret.end);
-            last_rule = candidate.rule;
+            kept.retain(|k| !overlaps(k));
+            kept.push(candidate);
+        }
+        let mut lines = LineCounter::new(chunk);
+        let first_new = out.len();
+        for candidate in kept {
             out.push(self.finding(chunk, candidate, &mut lines));
         }
         out[first_new..].sort_by_key(|f| f.span.start);

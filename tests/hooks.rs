@@ -562,3 +562,65 @@ fn a_force_push_checks_only_what_the_remote_lacks() {
     );
     let _ = remote;
 }
+
+#[cfg(unix)]
+#[test]
+fn a_type_change_or_a_no_diff_attribute_hides_no_added_line() {
+    let repo = TempRepo::new();
+    repo.write("a", "plain file\n");
+    repo.write("generated.lock", "v1\n");
+    repo.write(".gitattributes", "*.lock -diff\n");
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "-m", "init"]);
+    install(&repo);
+    // `a` becomes a symbolic link (git prints two patches for it) in the
+    // same commit that adds a file sorting after it.
+    std::fs::remove_file(repo.path().join("a")).unwrap();
+    std::os::unix::fs::symlink("target", repo.path().join("a")).unwrap();
+    repo.write("config.py", format!("DEBUG = False\n\n\n\nTOKEN = \"{}\"\n", expand(GITHUB, 60)));
+    repo.git(&["add", "."]);
+    let (exit, err) = commit(&repo, &["-m", "type change"]);
+    assert_ne!(exit, 0, "line 5 of config.py is added: {err}");
+    assert!(err.contains("config.py:5:"), "{err}");
+    repo.git(&["reset", "-q", "--hard"]);
+    // A file git will not diff as text still gets its content checked.
+    repo.write("generated.lock", format!("v1\ntoken: {}\n", expand(GITHUB, 61)));
+    repo.git(&["add", "."]);
+    let (exit, err) = commit(&repo, &["-m", "lock"]);
+    assert_ne!(exit, 0, "{err}");
+    assert!(err.contains("generated.lock:2:"), "{err}");
+}
+
+#[test]
+fn pushing_to_a_url_checks_only_what_the_remote_lacks() {
+    let (repo, remote) = with_remote();
+    repo.write("old.txt", format!("{}\n", expand(GITHUB, 62)));
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "--no-verify", "-m", "old secret"]);
+    repo.command(&["push", "-q", "--no-verify", "origin", "main"]).output().unwrap();
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    repo.write("new.txt", "clean\n");
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "-m", "clean topic"]);
+    let url = format!("file://{}", remote.path().display());
+    let out = repo.command(&["push", "-q", &url, "topic"]).output().unwrap();
+    assert_eq!(code(&out), 0, "the old secret is on the remote already: {}", stderr(&out));
+}
+
+#[test]
+fn install_refuses_husky_and_the_global_directory() {
+    let repo = TempRepo::new();
+    repo.git(&["config", "core.hooksPath", ".husky/_"]);
+    let out = repo.guard().arg("install").output().unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("husky manages the hooks"), "{}", stderr(&out));
+    repo.git(&["config", "--unset", "core.hooksPath"]);
+
+    let home = crate::common::temp_dir();
+    let repo = TempRepo::with_home(home.path());
+    assert_eq!(code(&repo.guard().args(["install", "--global"]).output().unwrap()), 0);
+    let out = repo.guard().arg("uninstall").output().unwrap();
+    assert_eq!(code(&out), 2, "a repository-level uninstall must not touch the global hooks");
+    assert!(stderr(&out).contains("--global"), "{}", stderr(&out));
+    assert_eq!(code(&repo.guard().args(["uninstall", "--global"]).output().unwrap()), 0);
+}

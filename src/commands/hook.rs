@@ -14,9 +14,10 @@ use crate::report;
 use crate::scanner::ScanScratch;
 use crate::source::{Chunk, push, staged};
 
-/// The line above which `git commit -v` puts the message, and below which
-/// the diff (checked by pre-commit already).
-const SCISSORS: &[u8] = b"# ------------------------ >8 ------------------------";
+/// The line (after git's comment character, `#` unless `core.commentChar`
+/// says otherwise) above which `git commit -v` puts the message and below
+/// which the diff, which pre-commit checked already.
+const SCISSORS: &[u8] = b" ------------------------ >8 ------------------------";
 
 /// Runs one hook.
 ///
@@ -57,7 +58,9 @@ fn check(hook: &HookName, action: &str) -> Result<Outcome> {
         HookName::CommitMsg { file } => {
             let message = std::fs::read(file)
                 .with_context(|| format!("reading the commit message {}", file.display()))?;
-            let end = memchr::memmem::find(&message, SCISSORS).unwrap_or(message.len());
+            let end = memchr::memmem::find_iter(&message, SCISSORS)
+                .find(|&at| at >= 1 && (at == 1 || message[at - 2] == b'\n'))
+                .map_or(message.len(), |at| at - 1);
             let chunk =
                 Chunk { data: &message[..end], path: None, source: SourceKind::Message, first_line: 1 };
             let mut findings = Vec::new();

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::Outcome;
 use crate::cli::{InstallArgs, UninstallArgs};
@@ -25,6 +25,12 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
     let binary = binary.canonicalize().unwrap_or(binary);
     let (dir, scope) = if args.global {
         let dir = match global_hooks_path(&cwd) {
+            Some(existing) if existing.is_relative() => bail!(
+                "the global core.hooksPath is the relative path {}, which git reads from each repository's \
+                 root; guard cannot install one set of hooks for every repository there. Set an absolute \
+                 core.hooksPath, or run `guard install` in each repository",
+                existing.display()
+            ),
             Some(existing) => {
                 println!(
                     "guard: keeping the global core.hooksPath {}; guard's hooks go there",
@@ -47,8 +53,9 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
         };
         (dir, Scope::Global)
     } else {
-        (crate::git::hooks_dir(&cwd)?, Scope::Repository)
+        (repository_hooks_dir(&cwd)?, Scope::Repository)
     };
+    refuse_managed(&dir)?;
     let mut stale = false;
     for (name, change) in hooks::install(&dir, &binary, scope, args.force)? {
         let path = dir.join(name);
@@ -86,7 +93,7 @@ pub fn uninstall(args: &UninstallArgs) -> Result<Outcome> {
         };
         dir
     } else {
-        crate::git::hooks_dir(&cwd)?
+        repository_hooks_dir(&cwd)?
     };
     for (name, change) in hooks::uninstall(&dir)? {
         let path = dir.join(name);
@@ -106,6 +113,42 @@ pub fn uninstall(args: &UninstallArgs) -> Result<Outcome> {
         println!("guard: unset the global core.hooksPath");
     }
     Ok(Outcome::Clean)
+}
+
+/// This repository's hooks directory, unless it is the user's global one
+/// (which `--global` manages: a per-repository change there would reach
+/// every repository).
+fn repository_hooks_dir(cwd: &Path) -> Result<PathBuf> {
+    let dir = crate::git::hooks_dir(cwd)?;
+    if global_hooks_path(cwd).is_some_and(|global| same_dir(&global, &dir)) {
+        bail!(
+            "this repository runs the global hooks in {} (the user's core.hooksPath); use `guard install --global` \
+             and `guard uninstall --global`, or give this repository its own core.hooksPath",
+            dir.display()
+        );
+    }
+    Ok(dir)
+}
+
+/// Refuses hook directories another manager owns and rewrites: husky
+/// dispatches on the hook's file name (a renamed hook would silently do
+/// nothing) and regenerates its directory on every install.
+fn refuse_managed(dir: &Path) -> Result<()> {
+    if dir.components().any(|c| c.as_os_str() == ".husky") {
+        bail!(
+            "husky manages the hooks in {}; add guard to husky's own hooks instead, e.g. a line \
+             `guard hook pre-commit` in .husky/pre-commit (and `guard hook pre-push \"$@\"` in .husky/pre-push)",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 /// The user's global `core.hooksPath`, if set (`~` expanded by git).

@@ -43,7 +43,16 @@ impl StagedDiff {
     /// git cannot be started.
     pub fn spawn() -> Result<StagedDiff> {
         let child = std::process::Command::new("git")
-            .args(["diff", "--cached", "--raw", "--patch", "--unified=0", "-z", "--no-abbrev"])
+            .args([
+                "diff",
+                "--cached",
+                "--raw",
+                "--patch",
+                "--unified=0",
+                "-z",
+                "--no-abbrev",
+                "--full-index",
+            ])
             .args([
                 "--find-renames=100%",
                 "--no-ext-diff",
@@ -130,9 +139,11 @@ impl Repo {
     }
 }
 
+/// Zero context; every file diffed as text (a `-diff` attribute must not
+/// hide lines from guard, which judges binary content itself).
 fn diff_options() -> DiffOptions {
     let mut options = DiffOptions::new();
-    options.context_lines(0).ignore_submodules(true).include_typechange(true);
+    options.context_lines(0).ignore_submodules(true).include_typechange(true).force_text(true);
     options
 }
 
@@ -196,12 +207,15 @@ fn intersect(a: &[RangeInclusive<usize>], b: &[RangeInclusive<usize>]) -> Vec<Ra
     out
 }
 
-/// Parses `git diff --raw --patch --unified=0 -z`: NUL-separated raw
-/// entries (`:modes oids status`, path, and a second path for renames),
-/// an empty field, then the patch, whose `diff --git` headers come in the
-/// same order as the raw entries.
+/// Parses `git diff --raw --patch --unified=0 --full-index -z`:
+/// NUL-separated raw entries (`:modes oids status`, path, and a second path
+/// for renames), an empty field, then the patch. Hunks are matched to files
+/// by the new blob id on each patch's `index OLD..NEW` line (a type change
+/// prints two patches, a conflict none, so order alone would not do). A
+/// file git shows as binary (`Binary files … differ`, by content or by a
+/// `-diff` attribute) counts as added whole: guard judges binary itself.
 fn parse_raw_and_hunks(output: &[u8]) -> Result<Vec<ChangedFile>> {
-    let mut entries: Vec<(Option<ChangedFile>, Vec<RangeInclusive<usize>>)> = Vec::new();
+    let mut files: Vec<ChangedFile> = Vec::new();
     let mut position = 0;
     let mut field = || -> Option<&[u8]> {
         let rest = output.get(position..)?;
@@ -222,35 +236,34 @@ fn parse_raw_and_hunks(output: &[u8]) -> Result<Vec<ChangedFile>> {
         if status.starts_with(['R', 'C']) {
             path = field().context("git diff stopped in the middle of a rename")?;
         }
-        let wanted = !status.starts_with('D') && matches!(new_mode, "100644" | "100755" | "120000");
-        let file = if wanted {
-            Some(ChangedFile {
+        if !status.starts_with(['D', 'U']) && matches!(new_mode, "100644" | "100755" | "120000") {
+            files.push(ChangedFile {
                 path: path.to_vec(),
                 blob: Oid::from_str(new_oid).context("git diff wrote a malformed object id")?,
                 new_path: !status.starts_with(['M', 'T']),
                 added: Vec::new(),
-            })
-        } else {
-            None
-        };
-        entries.push((file, Vec::new()));
-    }
-    let patch = output.get(position..).unwrap_or_default();
-    let mut current: Option<usize> = None;
-    for line in patch.split(|&b| b == b'\n') {
-        if line.starts_with(b"diff --git ") {
-            current = Some(current.map_or(0, |i| i + 1));
-        } else if let (Some(index), Some(header)) = (current, line.strip_prefix(b"@@ ")) {
-            let range = hunk_new_range(header).context("git diff wrote a malformed hunk header")?;
-            if let (Some(range), Some(entry)) = (range, entries.get_mut(index)) {
-                entry.1.push(range);
-            }
+            });
         }
     }
-    Ok(entries
-        .into_iter()
-        .filter_map(|(file, added)| file.map(|file| ChangedFile { added, ..file }))
-        .collect())
+    let patch = output.get(position..).unwrap_or_default();
+    let mut current: Option<Oid> = None;
+    for line in patch.split(|&b| b == b'\n') {
+        if line.starts_with(b"diff --git ") {
+            current = None;
+        } else if let Some(ids) = line.strip_prefix(b"index ") {
+            let ids = std::str::from_utf8(ids).unwrap_or_default();
+            let new = ids.split(' ').next().and_then(|range| range.split_once("..")).map(|(_, new)| new);
+            current = new.and_then(|new| Oid::from_str(new).ok());
+        } else if let (Some(oid), Some(header)) = (current, line.strip_prefix(b"@@ ")) {
+            let range = hunk_new_range(header).context("git diff wrote a malformed hunk header")?;
+            if let Some(range) = range {
+                files.iter_mut().filter(|f| f.blob == oid).for_each(|f| f.added.push(range.clone()));
+            }
+        } else if let (Some(oid), true) = (current, line.starts_with(b"Binary files ")) {
+            files.iter_mut().filter(|f| f.blob == oid).for_each(|f| f.added = vec![1..=usize::MAX]);
+        }
+    }
+    Ok(files)
 }
 
 /// The new-side lines of a hunk header `-a[,b] +c[,d] @@`, if it adds any.

@@ -6,16 +6,6 @@ use git2::{ObjectType, Sort};
 
 use super::{Oid, Repo};
 
-/// What the remote is known to have already.
-#[derive(Debug, Clone)]
-pub enum Known<'a> {
-    /// The remote's old value of the ref (an update).
-    Commit(Oid),
-    /// Everything under `refs/remotes/NAME/` (a new branch or tag, or an
-    /// old value this repository does not have).
-    RemoteRefs(&'a str),
-}
-
 /// A pushed object, peeled.
 #[derive(Debug, Clone)]
 pub struct Pushed {
@@ -40,30 +30,29 @@ impl Repo {
         Ok(Pushed { commit: commit.id(), tag_message })
     }
 
-    /// Whether this repository has commit `oid`.
-    pub fn has_commit(&self, oid: Oid) -> bool {
-        self.inner.find_commit(oid).is_ok()
-    }
-
-    /// The commits reachable from `tip` and not from what the remote
-    /// `known`ly has, parents first.
+    /// The commits reachable from `tip` that the remote is not known to
+    /// have, parents first: not reachable from `old` (the remote's value of
+    /// the ref, when this repository has it) nor from the remote-tracking
+    /// refs of `remote` (of every remote, when `remote` is a URL).
     ///
     /// # Errors
     /// A missing or corrupt commit.
-    pub fn pushed_commits(&self, tip: Oid, known: &Known<'_>) -> Result<Vec<Oid>> {
+    pub fn pushed_commits(&self, tip: Oid, old: Option<Oid>, remote: &str) -> Result<Vec<Oid>> {
         let mut walk = self.inner.revwalk().context("starting the commit walk")?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE).context("sorting the commit walk")?;
         walk.push(tip).with_context(|| format!("walking from {tip}"))?;
-        match known {
-            Known::Commit(old) => walk.hide(*old).with_context(|| format!("hiding {old}"))?,
-            Known::RemoteRefs(remote) => {
-                let glob = format!("refs/remotes/{remote}/*");
-                for reference in self.inner.references_glob(&glob).context("listing remote-tracking refs")? {
-                    let reference = reference.context("reading a remote-tracking ref")?;
-                    if let Ok(commit) = reference.peel_to_commit() {
-                        walk.hide(commit.id()).context("hiding a remote-tracking ref")?;
-                    }
-                }
+        if let Some(old) = old.filter(|old| self.inner.find_commit(*old).is_ok()) {
+            walk.hide(old).with_context(|| format!("hiding {old}"))?;
+        }
+        let glob = if self.inner.find_remote(remote).is_ok() {
+            format!("refs/remotes/{remote}/*")
+        } else {
+            String::from("refs/remotes/*")
+        };
+        for reference in self.inner.references_glob(&glob).context("listing remote-tracking refs")? {
+            let reference = reference.context("reading a remote-tracking ref")?;
+            if let Ok(commit) = reference.peel_to_commit() {
+                walk.hide(commit.id()).context("hiding a remote-tracking ref")?;
             }
         }
         walk.map(|oid| oid.context("walking pushed commits")).collect()

@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 
 use anyhow::{Result, bail};
 
@@ -214,7 +214,9 @@ fn read_and_scan_blobs(
     // Blobs travel in batches: one hand-over per blob cost a futex wake-up
     // each, a third of the run's system time on curl.
     let (sender, receiver) = mpsc::sync_channel::<Vec<(Oid, Vec<u8>)>>(2 * workers);
-    let receiver = Mutex::new(receiver);
+    // Each scanner holds the receiver; when the last one stops (even by a
+    // panic) the reader's next send fails instead of waiting for ever.
+    let receiver = Arc::new(Mutex::new(receiver));
     // Scanned buffers go back to the reader: reusing them saves the page
     // faults of fresh allocations (a tenth of the run on flask).
     let (recycle, recycled) = mpsc::channel::<Vec<u8>>();
@@ -267,7 +269,10 @@ fn read_and_scan_blobs(
         });
         let scanners: Vec<_> = (0..workers)
             .map(|_| {
-                scope.spawn(|| {
+                let receiver = Arc::clone(&receiver);
+                let recycle = recycle.clone();
+                let progress = &progress;
+                scope.spawn(move || {
                     let mut results = ScannerResults::default();
                     let mut scratch = ScanScratch::default();
                     let mut found = Vec::new();
@@ -297,6 +302,8 @@ fn read_and_scan_blobs(
                 })
             })
             .collect();
+        drop(receiver);
+        drop(recycle);
         scope.spawn(|| progress.draw_until(|| done.load(Ordering::Relaxed)));
 
         let inventory = repo.inventory(selection, &mut |oid| match requests.as_mut() {
@@ -309,9 +316,11 @@ fn read_and_scan_blobs(
             progress.set_total(inventory.blobs.len() as u64);
         }
         let read = reader.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the blob reader panicked")));
-        let scanned: Vec<ScannerResults> =
-            scanners.into_iter().map(|s| s.join().unwrap_or_default()).collect();
+        let scanned: Vec<Option<ScannerResults>> = scanners.into_iter().map(|s| s.join().ok()).collect();
         done.store(true, Ordering::Relaxed);
+        let Some(scanned) = scanned.into_iter().collect::<Option<Vec<_>>>() else {
+            bail!("a blob scanner panicked; the history was not fully scanned");
+        };
         let inventory = inventory?;
         finished?;
         let read = read?;

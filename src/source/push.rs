@@ -6,7 +6,6 @@
 use anyhow::{Context, Result, bail};
 
 use crate::finding::{CommitInfo, Finding, SourceKind};
-use crate::git::push::Known;
 use crate::git::{Oid, Repo};
 use crate::pipeline::Pipeline;
 use crate::scanner::ScanScratch;
@@ -86,11 +85,11 @@ pub fn scan(repo: &Repo, pipeline: &Pipeline, remote: &str, lines: &[PushLine]) 
     for line in lines {
         let MaybeZeroOid::Oid(local) = line.local else { continue };
         let pushed = repo.peel_pushed(local)?;
-        let known = match line.remote {
-            MaybeZeroOid::Oid(old) if repo.has_commit(old) => Known::Commit(old),
-            _ => Known::RemoteRefs(remote),
+        let old = match line.remote {
+            MaybeZeroOid::Oid(old) => Some(old),
+            MaybeZeroOid::Zero => None,
         };
-        let commits = repo.pushed_commits(pushed.commit, &known)?;
+        let commits = repo.pushed_commits(pushed.commit, old, remote)?;
         if let Some(message) = &pushed.tag_message {
             let commit = info(repo, pushed.commit)?;
             scan_message(pipeline, message, &commit, &mut scratch, &mut findings);
@@ -109,7 +108,7 @@ pub fn scan(repo: &Repo, pipeline: &Pipeline, remote: &str, lines: &[PushLine]) 
                 }
                 if !file.added.is_empty() {
                     let data = repo.blob(file.blob)?;
-                    if !is_binary(&data) && !data.starts_with(super::staged::LFS_POINTER) {
+                    if !is_binary(&data) && !super::staged::is_lfs_pointer(&data) {
                         let chunk = Chunk {
                             data: &data,
                             path: Some(&path),

@@ -14,7 +14,8 @@ use crate::scanner::ScanScratch;
 use crate::source::{Chunk, git_path, is_binary};
 
 /// First bytes of a Git LFS pointer file (the content lives elsewhere).
-pub const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
+/// A pointer is small; a large file that merely starts so is scanned.
+const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
 
 /// The findings on added lines and new file names of `changes`, whose
 /// content is read from `repo`.
@@ -32,7 +33,7 @@ pub fn scan(repo: &Repo, pipeline: &Pipeline, changes: Vec<ChangedFile>) -> Resu
             continue;
         }
         let data = repo.blob(file.blob)?;
-        if is_binary(&data) || data.starts_with(LFS_POINTER) {
+        if is_binary(&data) || is_lfs_pointer(&data) {
             continue;
         }
         found.clear();
@@ -43,4 +44,9 @@ pub fn scan(repo: &Repo, pipeline: &Pipeline, changes: Vec<ChangedFile>) -> Resu
         }));
     }
     Ok(findings)
+}
+
+/// Whether `data` is a Git LFS pointer (under 1 KB, with its header).
+pub fn is_lfs_pointer(data: &[u8]) -> bool {
+    data.len() < 1024 && data.starts_with(LFS_POINTER)
 }
