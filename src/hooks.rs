@@ -11,12 +11,41 @@ use anyhow::{Context, Result, bail};
 /// The hooks guard installs.
 pub const HOOKS: &[&str] = &["pre-commit", "pre-merge-commit", "commit-msg", "pre-push"];
 
+/// The other client-side hooks git runs. A global `core.hooksPath`
+/// silences each repository's own, so `--global` also installs scripts that
+/// only pass them through (git-lfs relies on post-checkout and post-merge).
+pub const PASS_THROUGH: &[&str] = &[
+    "applypatch-msg",
+    "pre-applypatch",
+    "post-applypatch",
+    "prepare-commit-msg",
+    "post-commit",
+    "pre-rebase",
+    "post-checkout",
+    "post-merge",
+    "post-rewrite",
+    "pre-auto-gc",
+    "push-to-checkout",
+    "reference-transaction",
+    "post-index-change",
+    "sendemail-validate",
+];
+
+/// Every hook guard installs in `scope`.
+pub fn hooks_for(scope: Scope) -> impl Iterator<Item = &'static str> {
+    let extra = if scope == Scope::Global { PASS_THROUGH } else { &[] };
+    HOOKS.iter().chain(extra).copied()
+}
+
 /// The template of the hooks that take arguments only.
 const TEMPLATE: &str = include_str!("../hooks/hook.sh");
 
 /// The template of pre-push, whose standard input guard and a chained hook
 /// both read.
 const PRE_PUSH_TEMPLATE: &str = include_str!("../hooks/pre-push.sh");
+
+/// The template of the hooks `--global` only passes through.
+const PASS_THROUGH_TEMPLATE: &str = include_str!("../hooks/pass-through.sh");
 
 /// The start of every hook: find the guard binary, or block with a message.
 const FIND_GUARD: &str = include_str!("../hooks/find-guard.sh");
@@ -93,7 +122,8 @@ pub fn render(name: &str, binary: &Path, scope: Scope) -> String {
     let local = match scope {
         Scope::Repository => String::new(),
         Scope::Global => {
-            let stdin = if name == "pre-push" { "printf '%s' \"$input\" | " } else { "" };
+            let reads_input = name == "pre-push" || PASS_THROUGH.contains(&name);
+            let stdin = if reads_input { "printf '%s' \"$input\" | " } else { "" };
             LOCAL_TEMPLATE.replace("@STDIN@", stdin)
         }
     };
@@ -102,7 +132,13 @@ pub fn render(name: &str, binary: &Path, scope: Scope) -> String {
         "pre-push" => "push",
         _ => "commit",
     };
-    let template = if name == "pre-push" { PRE_PUSH_TEMPLATE } else { TEMPLATE };
+    let template = if name == "pre-push" {
+        PRE_PUSH_TEMPLATE
+    } else if PASS_THROUGH.contains(&name) {
+        PASS_THROUGH_TEMPLATE
+    } else {
+        TEMPLATE
+    };
     template
         .replace("@FIND_GUARD@", FIND_GUARD)
         .replace("@LOCAL@", &local)
@@ -120,7 +156,7 @@ pub fn render(name: &str, binary: &Path, scope: Scope) -> String {
 pub fn install(dir: &Path, binary: &Path, scope: Scope, force: bool) -> Result<Vec<(&'static str, Change)>> {
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut changes = Vec::new();
-    for &name in HOOKS {
+    for name in hooks_for(scope) {
         let path = dir.join(name);
         let script = render(name, binary, scope);
         let change = match read_hook(&path)? {
@@ -157,13 +193,14 @@ pub fn install(dir: &Path, binary: &Path, scope: Scope, force: bool) -> Result<V
     Ok(changes)
 }
 
-/// Removes guard's hooks from `dir` and puts back the ones they replaced.
+/// Removes guard's hooks (of any scope) from `dir` and puts back the ones
+/// they replaced.
 ///
 /// # Errors
 /// A file that cannot be read, removed or renamed.
 pub fn uninstall(dir: &Path) -> Result<Vec<(&'static str, Change)>> {
     let mut changes = Vec::new();
-    for &name in HOOKS {
+    for name in hooks_for(Scope::Global) {
         let path = dir.join(name);
         let change = match read_hook(&path)? {
             Some(existing) if is_guard_hook(&existing) => {
@@ -191,7 +228,7 @@ pub fn uninstall(dir: &Path) -> Result<Vec<(&'static str, Change)>> {
 /// A hook file that cannot be read.
 pub fn status(dir: &Path, binary: &Path, scope: Scope) -> Result<Vec<HookStatus>> {
     let mut statuses = Vec::new();
-    for &name in HOOKS {
+    for name in hooks_for(scope) {
         let path = dir.join(name);
         let state = match read_hook(&path)? {
             None => State::Missing,

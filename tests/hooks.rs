@@ -438,6 +438,7 @@ fn global_install_runs_in_every_repository_and_still_runs_local_hooks() {
     let home = crate::common::temp_dir();
     let repo = TempRepo::with_home(home.path());
     write_hook(&repo, "pre-commit", "#!/bin/sh\ntouch \"$(git rev-parse --git-dir)/local-hook-ran\"\n");
+    write_hook(&repo, "post-commit", "#!/bin/sh\ntouch \"$(git rev-parse --git-dir)/post-commit-ran\"\n");
     let out = repo.guard().args(["install", "--global"]).output().unwrap();
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     let global = repo.git(&["config", "--global", "core.hooksPath"]);
@@ -455,6 +456,10 @@ fn global_install_runs_in_every_repository_and_still_runs_local_hooks() {
     let (exit, err) = commit(&repo, &["-m", "clean"]);
     assert_eq!(exit, 0, "{err}");
     assert!(repo.path().join(".git/local-hook-ran").exists(), "the repository's own hook still runs");
+    assert!(
+        repo.path().join(".git/post-commit-ran").exists(),
+        "hooks guard does not check are passed through"
+    );
 
     // A repository whose own core.hooksPath overrides the global one.
     repo.git(&["config", "core.hooksPath", ".githooks"]);
