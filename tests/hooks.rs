@@ -320,6 +320,7 @@ fn pre_push_blocks_a_secret_committed_with_no_verify_on_a_new_branch() {
     let (exit, err) = push(&repo, &["topic"]);
     assert_ne!(exit, 0, "the push must be blocked");
     assert!(err.contains("push blocked") && err.contains("deploy.sh:1:14: github-pat-classic"), "{err}");
+    assert!(err.contains("git push --no-verify") && !err.contains("git commit --no-verify"), "{err}");
     assert!(!remote_has(remote.path(), "refs/heads/topic"));
     let (exit, err) = push(&repo, &["main"]);
     assert_eq!(exit, 0, "a clean push passes: {err}");

@@ -36,7 +36,8 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], action: &str) -> io::Res
     if findings.iter().any(|f| !f.is_path_finding()) {
         writeln!(
             out,
-            "  - remove the secret, stage the file again and retry; rotate it if it was ever pushed or shared"
+            "  - remove the secret{} and retry; rotate it if it was ever pushed or shared",
+            if action == "push" { " from the commits (see below)" } else { ", stage the file again" }
         )?;
         writeln!(out, "  - if it is not a secret, add `guard:allow` in a comment on its line")?;
     }
@@ -44,9 +45,11 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], action: &str) -> io::Res
         writeln!(out, "  - unstage the file (git rm --cached FILE) and add it to .gitignore")?;
         writeln!(out, "  - if it holds no secret, list it under [path_policy] allow in guard.toml")?;
     }
-    writeln!(
-        out,
-        "  - to bypass guard for this {action} on purpose: git {} --no-verify",
-        if action == "merge" { "merge" } else { "commit" }
-    )
+    if action == "push" {
+        writeln!(
+            out,
+            "  - rewrite the commits that hold it (git rebase -i, or git commit --amend for the last one)"
+        )?;
+    }
+    writeln!(out, "  - to bypass guard for this {action} on purpose: git {action} --no-verify")
 }
