@@ -7,7 +7,7 @@
 
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Stdio};
 
 use anyhow::{Context, Result, bail};
 
@@ -58,7 +58,7 @@ pub fn spawn_all(git_dir: &Path) -> Result<Objects> {
 
 /// Replace refs are ignored, as libgit2 ignores them when walking history.
 fn spawn(git_dir: &Path, args: &[&str], stdin: Stdio) -> Result<Objects> {
-    let mut child = Command::new("git")
+    let mut child = super::git_command()
         .arg("--git-dir")
         .arg(git_dir)
         .arg("cat-file")

@@ -42,7 +42,7 @@ impl StagedDiff {
     /// # Errors
     /// git cannot be started.
     pub fn spawn() -> Result<StagedDiff> {
-        let child = std::process::Command::new("git")
+        let child = super::git_command()
             .args([
                 "diff",
                 "--cached",

@@ -6,7 +6,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdout, Stdio};
 
 use anyhow::{Context, Result, bail};
 
@@ -47,7 +47,7 @@ pub struct Log {
 /// # Errors
 /// git cannot be started.
 pub fn spawn(git_dir: &Path, selection: &Selection) -> Result<Log> {
-    let mut command = Command::new("git");
+    let mut command = super::git_command();
     command
         .arg("--git-dir")
         .arg(git_dir)

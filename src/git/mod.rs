@@ -39,12 +39,42 @@ pub fn hooks_dir(start: &Path) -> Result<PathBuf> {
     Ok(PathBuf::from(hooks))
 }
 
+/// A `git` command, by the absolute path of the first `git` on PATH. Going
+/// by absolute path saves the child's own PATH search, whose failed execs
+/// the parent waits through (2–3 ms with a long PATH, most of a hook's
+/// budget; docs/PERFORMANCE.md).
+pub fn git_command() -> std::process::Command {
+    static GIT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let program = GIT.get_or_init(|| {
+        std::env::var_os("PATH")
+            .and_then(|path| {
+                std::env::split_paths(&path)
+                    .map(|dir| dir.join("git"))
+                    .find(|candidate| is_executable(candidate))
+            })
+            .unwrap_or_else(|| PathBuf::from("git"))
+    });
+    std::process::Command::new(program)
+}
+
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
+}
+
 /// `git ARGS` run in `dir`: its standard output, trimmed.
 ///
 /// # Errors
 /// git cannot be run or fails; its message is included.
 pub fn git_output(dir: &Path, args: &[&str]) -> Result<String> {
-    let output = std::process::Command::new("git")
+    let output = git_command()
         .args(args)
         .current_dir(dir)
         .output()
