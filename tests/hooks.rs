@@ -561,7 +561,11 @@ fn a_force_push_checks_only_what_the_remote_lacks() {
     repo.commit(&["-q", "--no-verify", "-m", "rewritten with a secret"]);
     let (exit, err) = push(&repo, &["--force", "main"]);
     assert_ne!(exit, 0, "{err}");
-    assert!(err.contains("b.txt:1:1: github-pat-classic"), "{err}");
+    let pushed = repo.git(&["rev-parse", "HEAD"]);
+    assert!(
+        err.contains(&format!("{} b.txt:1:1: github-pat-classic", &pushed[..12])),
+        "names the commit: {err}"
+    );
     assert!(
         !stdout(&repo.command(&["log", "--oneline", "-1", "origin/main"]).output().unwrap())
             .contains("rewritten")

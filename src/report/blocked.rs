@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use crate::finding::Finding;
-use crate::report::shown_secret;
+use crate::report::{heading, shown_secret};
 
 /// Writes the block message for `action` ("commit", "merge").
 ///
@@ -16,18 +16,8 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], action: &str) -> io::Res
     writeln!(out, "guard: {action} blocked: {count} finding{plural}")?;
     writeln!(out)?;
     for finding in findings {
-        let place = finding
-            .path
-            .as_ref()
-            .map_or_else(|| "commit message".into(), |p| p.to_string_lossy().into_owned());
-        if finding.is_path_finding() {
-            writeln!(out, "  {place}: {}: {}", finding.rule_id, finding.description)?;
-        } else {
-            writeln!(
-                out,
-                "  {place}:{}:{}: {}: {}",
-                finding.line, finding.column, finding.rule_id, finding.description
-            )?;
+        writeln!(out, "  {}", heading(finding))?;
+        if !finding.is_path_finding() {
             writeln!(out, "      secret: {}", shown_secret(finding, false))?;
         }
     }

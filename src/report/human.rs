@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 use crate::finding::Finding;
-use crate::report::shown_secret;
+use crate::report::{heading, shown_secret};
 
 /// One block per finding, then a one-line summary.
 ///
@@ -12,10 +12,9 @@ use crate::report::shown_secret;
 /// A write error.
 pub fn write(out: &mut dyn Write, findings: &[Finding], show_secrets: bool) -> io::Result<()> {
     for finding in findings {
-        let place =
-            finding.path.as_ref().map_or_else(|| "<stdin>".to_string(), |p| p.to_string_lossy().into_owned());
+        writeln!(out, "{}", heading(finding))?;
         if finding.is_path_finding() {
-            writeln!(out, "{place}: {}: {}", finding.rule_id, finding.description)?;
+            let place = finding.path.as_ref().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
             writeln!(
                 out,
                 "    fix:    git rm --cached {place:?} and add it to .gitignore; rotate what it holds"
@@ -25,11 +24,6 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], show_secrets: bool) -> i
                 "    allow:  list it under [path_policy] allow in guard.toml if it holds no secret"
             )?;
         } else {
-            writeln!(
-                out,
-                "{place}:{}:{}: {}: {}",
-                finding.line, finding.column, finding.rule_id, finding.description
-            )?;
             writeln!(out, "    secret: {}", shown_secret(finding, show_secrets))?;
             writeln!(out, "    fix:    remove it from the file, then rotate it")?;
             writeln!(out, "    allow:  add `guard:allow` in a comment on that line if it is not a secret")?;

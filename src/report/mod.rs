@@ -14,7 +14,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::finding::Finding;
+use crate::finding::{Finding, SourceKind};
 
 /// Output format of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +80,25 @@ pub fn outcome(errors: bool, findings: bool) -> crate::Outcome {
         crate::Outcome::Findings
     } else {
         crate::Outcome::Clean
+    }
+}
+
+/// Where and what, on one line: `[COMMIT ]PATH:LINE:COLUMN: RULE:
+/// DESCRIPTION`, without line and column for a file-name finding; a message
+/// or standard input stands where there is no path.
+pub fn heading(finding: &Finding) -> String {
+    let mut place = match &finding.path {
+        Some(path) => path.to_string_lossy().into_owned(),
+        None if finding.source == SourceKind::Message => String::from("commit message"),
+        None => String::from("<stdin>"),
+    };
+    if let Some(commit) = &finding.commit {
+        place = format!("{} {place}", &commit.oid[..commit.oid.len().min(12)]);
+    }
+    if finding.is_path_finding() {
+        format!("{place}: {}: {}", finding.rule_id, finding.description)
+    } else {
+        format!("{place}:{}:{}: {}: {}", finding.line, finding.column, finding.rule_id, finding.description)
     }
 }
 
