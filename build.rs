@@ -31,7 +31,8 @@ fn main() {
             toml::from_str(&text).unwrap_or_else(|err| panic!("{}: {err}", file.display()));
         for rule in parsed.rule {
             assert!(ids.insert(rule.id.clone()), "duplicate rule id {}", rule.id);
-            emit_rule(&mut out, &rule);
+            let family = file.file_stem().and_then(|s| s.to_str()).expect("UTF-8 rule file name");
+            emit_rule(&mut out, family, &rule);
         }
     }
     out.push(']');
@@ -39,7 +40,7 @@ fn main() {
     std::fs::write(target, out).expect("OUT_DIR is writable");
 }
 
-fn emit_rule(out: &mut String, rule: &spec::RuleSpec) {
+fn emit_rule(out: &mut String, family: &str, rule: &spec::RuleSpec) {
     let text = |s: &str| format!("Cow::Borrowed({s:?})");
     let list = |items: &[String]| {
         let inner: Vec<String> = items.iter().map(|s| text(s)).collect();
@@ -48,10 +49,11 @@ fn emit_rule(out: &mut String, rule: &spec::RuleSpec) {
     let option = |value: Option<String>| value.map_or("None".to_string(), |v| format!("Some({v})"));
     writeln!(
         out,
-        "Rule {{ id: {}, description: {}, keywords: {}, regex: {}, secret_group: {}, \
-         min_entropy: {}, checksum: {}, allow: {}, multiline: {}, rotate: {}, \
+        "Rule {{ id: {}, family: {}, description: {}, keywords: {}, regex: {}, secret_group: {}, \
+         min_entropy: {}, checksum: {}, allow: {}, multiline: {}, paths: {}, rotate: {}, \
          examples: {}, negative_examples: {} }},",
         text(&rule.id),
+        text(family),
         text(&rule.description),
         list(&rule.keywords),
         text(&rule.regex),
@@ -60,6 +62,7 @@ fn emit_rule(out: &mut String, rule: &spec::RuleSpec) {
         option(rule.checksum.as_deref().map(text)),
         list(&rule.allow),
         rule.multiline,
+        list(&rule.paths),
         text(&rule.rotate),
         list(&rule.examples),
         list(&rule.negative_examples),

@@ -18,6 +18,7 @@ use anyhow::{Context, Result, bail};
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::checksum::Checksum;
+use crate::globs::PathGlobs;
 use crate::rules::Rule;
 
 /// Size limit for a compiled rule regex: generous for real rules, small
@@ -52,9 +53,28 @@ pub struct Compiled {
     pub regex: Regex,
     /// The rule's allow patterns, matched against the secret.
     pub allow: Vec<Regex>,
+    /// The files the rule applies to; `None`: every file, and text
+    /// without a path.
+    pub paths: Option<PathGlobs>,
+    /// The files the rule never applies to (`!` patterns).
+    pub exclude: Option<PathGlobs>,
     /// The capture group holding the secret; `None`: the first group that
     /// took part in the match, else the whole match.
     pub secret_group: Option<usize>,
+}
+
+impl Compiled {
+    /// Whether the rule applies to a chunk from `path` (`None`: standard
+    /// input or a message).
+    pub fn applies_to(&self, path: Option<&std::path::Path>) -> bool {
+        match path {
+            None => self.paths.is_none(),
+            Some(path) => {
+                self.paths.as_ref().is_none_or(|p| p.is_match(path))
+                    && !self.exclude.as_ref().is_some_and(|e| e.is_match(path))
+            }
+        }
+    }
 }
 
 /// Reusable buffers for [`Matcher::find`], one per thread.
@@ -179,7 +199,17 @@ impl Matcher {
                 compile(pattern).with_context(|| format!("rule {}: invalid allow pattern", rule.id))
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(self.compiled[index].get_or_init(|| Compiled { regex, allow, secret_group }))
+        let (excluded, included): (Vec<&str>, Vec<&str>) =
+            rule.paths.iter().map(|p| p.as_ref()).partition(|p| p.starts_with('!'));
+        let excluded: Vec<&str> = excluded.iter().map(|p| &p[1..]).collect();
+        let globs = |patterns: &[&str]| -> Result<Option<PathGlobs>> {
+            if patterns.is_empty() {
+                return Ok(None);
+            }
+            Ok(Some(PathGlobs::new(patterns, false).with_context(|| format!("rule {}: paths", rule.id))?))
+        };
+        let (paths, exclude) = (globs(&included)?, globs(&excluded)?);
+        Ok(self.compiled[index].get_or_init(|| Compiled { regex, allow, paths, exclude, secret_group }))
     }
 
     /// Appends to `out` every regex match of every rule the gate lets through,

@@ -11,20 +11,25 @@ const WORDS: &[&str] = &[
     "change_me",
     "change-me",
     "default",
+    "disabled",
     "dummy",
     "empty",
+    "enabled",
     "example",
     "false",
     "fake",
     "fixme",
+    "hidden",
     "foobar",
     "insert",
+    "masked",
     "mypassword",
     "mysecret",
     "none",
     "notasecret",
     "null",
     "nil",
+    "optional",
     "passw0rd",
     "p4ssw0rd",
     "p@ssw0rd",
@@ -32,11 +37,15 @@ const WORDS: &[&str] = &[
     "pa55word",
     "password",
     "placeholder",
+    "prompt",
     "redacted",
+    "required",
     "replaceme",
     "replace_me",
     "sample",
     "secret",
+    "sensitive",
+    "string",
     "test",
     "testing",
     "todo",
@@ -131,7 +140,7 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if trimmed.is_empty() {
         return true;
     }
-    if is_reference_syntax(trimmed) || is_one_repeated_byte(trimmed) {
+    if is_reference_syntax(trimmed) || is_one_repeated_byte(trimmed) || is_regex(trimmed) {
         return true;
     }
     // A run of x is masking (`sk_live_xxxxx`); five of one case, because a
@@ -143,6 +152,9 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
     if trimmed.len() >= 8 && trimmed.starts_with(b"\\x") && trimmed[4..].starts_with(b"\\x") {
         return true;
     }
+    if is_credential_name(trimmed) {
+        return true;
+    }
     let lower = trimmed.to_ascii_lowercase();
     WORDS.iter().any(|w| lower == w.as_bytes())
         || MARKERS.iter().any(|m| memchr::memmem::find(&lower, m.as_bytes()).is_some())
@@ -151,8 +163,37 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         || lower.ends_with(b"-here")
 }
 
+/// Whether `matched` (a rule's whole match) holds a URL with credentials whose host is
+/// reserved for documentation (RFC 2606 and 6761: `example.com`, `.test`,
+/// `.invalid`, `.example`): credentials for such a host are an example.
+pub fn names_documentation_host(matched: &[u8]) -> bool {
+    let Some(scheme_end) = memchr::memmem::find(matched, b"://") else { return false };
+    memchr::memchr_iter(b'@', &matched[scheme_end..]).map(|at| scheme_end + at).any(|at| {
+        let host = &matched[at + 1..];
+        let end = host
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')))
+            .unwrap_or(host.len());
+        let host = host[..end].to_ascii_lowercase();
+        [&b"example.com"[..], b"example.org", b"example.net"]
+            .iter()
+            .any(|d| host == *d || (host.ends_with(d) && host[host.len() - d.len() - 1] == b'.'))
+            || [&b".test"[..], b".invalid", b".example"].iter().any(|tld| host.ends_with(tld))
+    })
+}
+
+/// A snake_case name of a credential (`app_password`, `api_token`): the
+/// value names a variable or a setting rather than holding one.
+fn is_credential_name(value: &[u8]) -> bool {
+    value.contains(&b'_')
+        && value.iter().all(|&b| b.is_ascii_lowercase() || b == b'_')
+        && [&b"pass"[..], b"secret", b"token", b"key", b"credential"]
+            .iter()
+            .any(|word| memchr::memmem::find(value, word).is_some())
+}
+
 /// Template and shell reference syntax: `${X}`, `$X`, `{{ x }}`, `{% %}`,
-/// `%(x)s`, `%X%`, `<x>`, `#{x}`, `@x@`.
+/// `%(x)s`, `%X%`, `<x>`, `#{x}`, `@x@`, `{x}`.
 fn is_reference_syntax(value: &[u8]) -> bool {
     let first = value[0];
     let last = value[value.len() - 1];
@@ -165,6 +206,16 @@ fn is_reference_syntax(value: &[u8]) -> bool {
         || (first == b'%' && last == b'%')
         || (first == b'@' && last == b'@')
         || (first == b'[' && last == b']')
+        || (first == b'{' && last == b'}')
+}
+
+/// A regular expression (a password policy, a token pattern) rather than a
+/// value: character classes, escapes or repetition counts.
+fn is_regex(value: &[u8]) -> bool {
+    const SYNTAX: &[&[u8]] =
+        &[b"[a-z", b"[A-Z", b"[0-9", b"[^", b"\\d", b"\\w", b"\\s", b"(?", b",}", b"]{", b"]+", b"]*"];
+    SYNTAX.iter().any(|s| memchr::memmem::find(value, s).is_some())
+        || (value.first() == Some(&b'^') && value.last() == Some(&b'$'))
 }
 
 fn is_one_repeated_byte(value: &[u8]) -> bool {
@@ -195,9 +246,23 @@ mod tests {
             "PASSWORD",
             "p4ssw0rd",
             r"\xa1\x15\x30\x13\xa0",
+            "^(?=.*[A-Z]).{8,}$",
+            r"ghp_[A-Za-z0-9]{36}",
+            "{password}",
+            "required",
+            "app_password",
         ] {
             assert!(is_placeholder(value.as_bytes()), "{value}");
         }
+    }
+
+    #[test]
+    fn documentation_hosts() {
+        assert!(names_documentation_host(b"https://u:p4ss@example.com/x"));
+        assert!(names_documentation_host(b"smtp://u:p4ss@mail.example.org:25"));
+        assert!(names_documentation_host(b"ftp://u:p4ss@files.test"));
+        assert!(!names_documentation_host(b"https://u:p4ss@myexample.com/x"));
+        assert!(!names_documentation_host(b"postgres://u:p4ss@db.internal:5432/app")); // guard:allow
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use crate::finding::{self, Finding};
 use crate::matcher::{Candidate, Gate, Matcher, Scratch};
-use crate::placeholder::is_placeholder;
+use crate::placeholder::{is_placeholder, names_documentation_host};
 use crate::source::Chunk;
 
 /// Reusable buffers for [`Scanner::scan`], one per thread.
@@ -47,7 +47,25 @@ impl Scanner {
         let candidates = &mut scratch.candidates;
         candidates.clear();
         self.matcher.find(chunk.data, gate, &mut scratch.matcher, candidates);
-        candidates.retain(|c| self.confirmed(chunk.data, c));
+        // A secret whose checksum is wrong is not that provider's token, and
+        // not a secret at all: lower-priority rules (generic assignments)
+        // matching the same text give way too.
+        let mut bad_checksums: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        candidates.retain(|c| match self.verdict(chunk, c) {
+            Verdict::Confirmed => true,
+            Verdict::BadChecksum => {
+                bad_checksums.push((c.rule, c.secret.clone()));
+                false
+            }
+            Verdict::Rejected => false,
+        });
+        if !bad_checksums.is_empty() {
+            candidates.retain(|c| {
+                !bad_checksums.iter().any(|(rule, span)| {
+                    *rule < c.rule && span.start < c.secret.end && c.secret.start < span.end
+                })
+            });
+        }
         // One finding per secret: where secrets overlap, the rule listed
         // first wins (provider rules precede the generic ones). A kept
         // candidate yields to a later, higher-priority one it overlaps, and
@@ -73,19 +91,23 @@ impl Scanner {
         out[first_new..].sort_by_key(|f| f.span.start);
     }
 
-    fn confirmed(&self, data: &[u8], candidate: &Candidate) -> bool {
-        let secret = &data[candidate.secret.clone()];
+    fn verdict(&self, chunk: &Chunk<'_>, candidate: &Candidate) -> Verdict {
+        let secret = &chunk.data[candidate.secret.clone()];
         let rule = &self.matcher.rules()[candidate.rule];
-        if secret.is_empty() || is_placeholder(secret) {
-            return false;
-        }
-        if rule.min_entropy.is_some_and(|min| finding::entropy(secret) < min) {
-            return false;
+        let compiled = self.matcher.compiled(candidate.rule);
+        if secret.is_empty() || is_placeholder(secret) || !compiled.applies_to(chunk.path) {
+            return Verdict::Rejected;
         }
         if self.matcher.checksum(candidate.rule).is_some_and(|c| !c.verify(secret)) {
-            return false;
+            return Verdict::BadChecksum;
         }
-        !self.matcher.compiled(candidate.rule).allow.iter().any(|allow| allow.is_match(secret))
+        if rule.min_entropy.is_some_and(|min| finding::entropy(secret) < min)
+            || names_documentation_host(&chunk.data[candidate.span.clone()])
+            || compiled.allow.iter().any(|allow| allow.is_match(secret))
+        {
+            return Verdict::Rejected;
+        }
+        Verdict::Confirmed
     }
 
     fn finding(&self, chunk: &Chunk<'_>, candidate: &Candidate, lines: &mut LineCounter) -> Finding {
@@ -118,6 +140,14 @@ impl Scanner {
             history: None,
         }
     }
+}
+
+/// What confirmation says of a candidate.
+enum Verdict {
+    Confirmed,
+    /// The rule's checksum does not hold: not a token of that format.
+    BadChecksum,
+    Rejected,
 }
 
 /// Line and column of offsets in a chunk, counted incrementally when offsets

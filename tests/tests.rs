@@ -1,5 +1,6 @@
 //! The one integration-test binary (`autotests = false`): a module per area.
 
+mod accuracy;
 mod cli;
 mod common;
 mod fixtures;

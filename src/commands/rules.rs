@@ -90,6 +90,7 @@ fn failed_rules(failures: &[Failure]) -> usize {
 pub fn check(scanner: &Scanner, seed: u64, rounds: u32) -> Vec<Failure> {
     let mut failures = Vec::new();
     for rule in scanner.matcher().rules() {
+        let path = rule.paths.iter().find(|glob| !glob.starts_with('!')).map(|glob| sample_path(glob));
         let mut fail = |message: String| failures.push(Failure { rule: rule.id.to_string(), message });
         if rule.examples.is_empty() {
             fail("has no examples".into());
@@ -107,8 +108,12 @@ pub fn check(scanner: &Scanner, seed: u64, rounds: u32) -> Vec<Failure> {
                     }
                 };
                 let found = |gate| {
-                    let chunk =
-                        Chunk { data: text.as_bytes(), path: None, source: SourceKind::Stdin, first_line: 1 };
+                    let chunk = Chunk {
+                        data: text.as_bytes(),
+                        path: path.as_deref(),
+                        source: SourceKind::File,
+                        first_line: 1,
+                    };
                     let mut findings = Vec::new();
                     scanner.scan_with(&chunk, gate, &mut ScanScratch::default(), &mut findings);
                     findings.into_iter().map(|f| (f.rule_id.to_string(), f.span)).collect::<Vec<_>>()
@@ -117,7 +122,7 @@ pub fn check(scanner: &Scanner, seed: u64, rounds: u32) -> Vec<Failure> {
                 let hit = gated.iter().any(|(id, _)| *id == rule.id);
                 if hit != positive {
                     let kind = if positive { "example not found" } else { "negative example found" };
-                    fail(format!("{kind}: {template:?} (seed {case_seed})"));
+                    fail(format!("{kind}: {template:?} (seed {case_seed}, text {text:?})"));
                     break;
                 }
                 if gated != found(Gate::Off) {
@@ -128,4 +133,10 @@ pub fn check(scanner: &Scanner, seed: u64, rounds: u32) -> Vec<Failure> {
         }
     }
     failures
+}
+
+/// A file name matching `glob`, for running the examples of a rule that
+/// applies to some files only: `*.yaml` gives `example.yaml`.
+fn sample_path(glob: &str) -> std::path::PathBuf {
+    glob.trim_start_matches("**/").replace('*', "example").into()
 }

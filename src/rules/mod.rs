@@ -17,6 +17,9 @@ pub type TextList = Cow<'static, [Text]>;
 pub struct Rule {
     /// Stable identifier, such as `github-pat-classic`.
     pub id: Text,
+    /// The rule file it comes from (`github`, `generic`), or `custom` for
+    /// rules of `guard.toml`: accuracy figures are kept per family.
+    pub family: Text,
     /// One line saying what was found.
     pub description: Text,
     /// Literal strings (ASCII case-insensitive); one must occur on the line of
@@ -34,6 +37,8 @@ pub struct Rule {
     pub allow: TextList,
     /// Whether a match may span lines.
     pub multiline: bool,
+    /// Globs of the files the rule applies to; empty: everything.
+    pub paths: TextList,
     /// Where and how to revoke this kind of secret.
     pub rotate: Text,
     /// Templates that must produce a finding of this rule.
@@ -50,6 +55,7 @@ impl From<spec::RuleSpec> for Rule {
         let list = |items: Vec<String>| Cow::Owned(items.into_iter().map(Cow::Owned).collect());
         Rule {
             id: Cow::Owned(spec.id),
+            family: Cow::Borrowed("custom"),
             description: Cow::Owned(spec.description),
             keywords: list(spec.keywords),
             regex: Cow::Owned(spec.regex),
@@ -58,6 +64,7 @@ impl From<spec::RuleSpec> for Rule {
             checksum: spec.checksum.map(Cow::Owned),
             allow: list(spec.allow),
             multiline: spec.multiline,
+            paths: list(spec.paths),
             rotate: Cow::Owned(spec.rotate),
             examples: list(spec.examples),
             negative_examples: list(spec.negative_examples),

@@ -36,6 +36,12 @@ pub struct RuleSpec {
     /// within single lines.
     #[serde(default)]
     pub multiline: bool,
+    /// Globs (as in `.gitignore`: `*.yaml`, `.env.*`) of the files this rule
+    /// applies to, and `!` globs of files it never applies to (`!*.py`).
+    /// Without a plain glob the rule applies to every other file and to text
+    /// without a path (standard input, messages); with one, only to files.
+    #[serde(default)]
+    pub paths: Vec<String>,
     /// Where and how the provider revokes this kind of secret.
     #[serde(default)]
     pub rotate: String,

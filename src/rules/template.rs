@@ -20,6 +20,8 @@ const UPPER_NUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 /// Punctuation of generated passwords: what a bare value can hold in env
 /// files, YAML, INI and shell (no quote, `#`, `$`, `&` or `;`).
 const PUNCT: &[u8] = b"!%*+-.=?@^_~";
+/// Punctuation a password can hold unescaped in a URL's user information.
+const URL_PUNCT: &[u8] = b"!*+-._~";
 const WORDS: &[&str] = &[
     "amber", "basalt", "cobalt", "delta", "ember", "falcon", "garnet", "harbor", "indigo", "juniper",
     "kestrel", "lantern", "maple", "nectar", "orchid", "pepper", "quartz", "raven", "saffron", "timber",
@@ -28,7 +30,7 @@ const WORDS: &[&str] = &[
 
 /// Every generator name, for error messages.
 pub const GENERATORS: &str = "alnum:N base62:N lower:N upper:N digits:N hex:N hexupper:N \
-    base32:N base64:N base64url:N lowernum:N uppernum:N base62_crc:PREFIX password word \
+    base32:N base64:N base64url:N lowernum:N uppernum:N base62_crc:PREFIX password url_password word \
     uuid pem_body:LINES";
 
 /// A template that cannot be expanded.
@@ -122,7 +124,8 @@ impl Expander {
                 let crc = base62_crc32(&out.as_bytes()[start..]);
                 out.extend(crc.iter().map(|&b| b as char));
             }
-            "password" => self.password(out),
+            "password" => self.password(PUNCT, out),
+            "url_password" => self.password(URL_PUNCT, out),
             "word" => out.push_str(WORDS[self.below(WORDS.len())]),
             "uuid" => {
                 for (i, len) in [8, 4, 4, 4, 12].into_iter().enumerate() {
@@ -155,7 +158,7 @@ impl Expander {
 
     /// A human-made password: capitalised words, digits and punctuation, the
     /// kind entropy alone under-rates (`Maple7!Harbor#29`).
-    fn password(&mut self, out: &mut String) {
+    fn password(&mut self, punctuation: &[u8], out: &mut String) {
         for _ in 0..2 {
             let word = WORDS[self.below(WORDS.len())];
             let mut chars = word.chars();
@@ -165,7 +168,7 @@ impl Expander {
             }
             let digits = 1 + self.below(2);
             self.push_from(DIGITS, digits, out);
-            self.push_from(PUNCT, 1, out);
+            self.push_from(punctuation, 1, out);
         }
     }
 }
