@@ -25,7 +25,7 @@ GUARD_ACCURACY_DIR=$corpus cargo test --release --locked --test tests \
 
 echo "gitleaks $GITLEAKS_VERSION, betterleaks $BETTERLEAKS_VERSION, kingfisher $KINGFISHER_VERSION" >&2
 "$GITLEAKS" dir "$corpus" --no-banner --log-level error -f json -r "$reports/gitleaks.json" || true
-"$BETTERLEAKS" "$corpus" --no-banner --log-level error -o "$reports/betterleaks.json" || true
+"$BETTERLEAKS" "$corpus" --no-banner --log-level error -o "$reports/betterleaks.json" >/dev/null 2>&1 || true
 "$KINGFISHER" scan "$corpus" --no-validate --format json --output "$reports/kingfisher.json" \
   >/dev/null 2>&1 || true
 

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod datetime;
+pub mod decode;
 pub mod filter;
 pub mod finding;
 pub mod git;

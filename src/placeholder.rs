@@ -183,10 +183,12 @@ pub fn names_documentation_host(matched: &[u8]) -> bool {
 }
 
 /// A snake_case name of a credential (`app_password`, `api_token`): the
-/// value names a variable or a setting rather than holding one.
+/// value names a variable or a setting rather than holding one. Words are
+/// short; a token's random part (`sk_sbox_<27 letters>`) is not.
 fn is_credential_name(value: &[u8]) -> bool {
     value.contains(&b'_')
         && value.iter().all(|&b| b.is_ascii_lowercase() || b == b'_')
+        && value.split(|&b| b == b'_').all(|word| (1..=12).contains(&word.len()))
         && [&b"pass"[..], b"secret", b"token", b"key", b"credential"]
             .iter()
             .any(|word| memchr::memmem::find(value, word).is_some())

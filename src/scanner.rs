@@ -1,7 +1,9 @@
 //! Chunk to findings: runs the matcher, then confirms each candidate (allow
 //! patterns, minimum entropy, checksum, placeholders) and keeps one finding
-//! per secret when several rules match it. No I/O, no git.
+//! per secret when several rules match it; then looks inside base64-encoded
+//! credentials (`decode.rs`). No I/O, no git.
 
+use crate::decode;
 use crate::finding::{self, Finding};
 use crate::matcher::{Candidate, Gate, Matcher, Scratch};
 use crate::placeholder::{is_placeholder, names_documentation_host};
@@ -89,6 +91,35 @@ impl Scanner {
             out.push(self.finding(chunk, candidate, &mut lines));
         }
         out[first_new..].sort_by_key(|f| f.span.start);
+        self.scan_decoded(chunk, gate, out, first_new);
+    }
+
+    /// Scans the base64-encoded credentials of `chunk` (Kubernetes Secret
+    /// data, Docker auths) once decoded. What the decoded value holds decides:
+    /// its findings point at the encoded text and replace those made on the
+    /// encoded text as it stands (they say what the secret is), and a value
+    /// that decodes to no secret (`user:pass`) is not one encoded either.
+    fn scan_decoded(&self, chunk: &Chunk<'_>, gate: Gate, out: &mut Vec<Finding>, first_new: usize) {
+        let encoded = decode::encoded_values(chunk.data);
+        if encoded.is_empty() {
+            return;
+        }
+        let mut lines = LineCounter::new(chunk);
+        let mut mine = out.split_off(first_new);
+        for value in encoded {
+            let (line, column) = lines.position(value.span.start);
+            let inner = Chunk { data: &value.text, path: chunk.path, source: chunk.source, first_line: line };
+            let mut found = Vec::new();
+            self.scan_with(&inner, gate, &mut ScanScratch::default(), &mut found);
+            mine.retain(|f| f.span.end <= value.span.start || value.span.end <= f.span.start);
+            for mut finding in found {
+                finding.span = value.span.clone();
+                (finding.line, finding.column, finding.end_line) = (line, column, line);
+                mine.push(finding);
+            }
+        }
+        mine.sort_by_key(|f| f.span.start);
+        out.extend(mine);
     }
 
     fn verdict(&self, chunk: &Chunk<'_>, candidate: &Candidate) -> Verdict {

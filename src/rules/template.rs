@@ -4,7 +4,9 @@
 //! (checksums computed) each time. A `{{` followed by a space is literal text,
 //! so `{{ var }}` placeholders can be written as they appear in real files.
 
-use crate::checksum::{CRC_ENTROPY_LEN, base62_crc32};
+use crate::checksum::{
+    BECH32, CRC_ENTROPY_LEN, atlassian_crc32, base62_crc32, bech32_checksum, gitlab_crc32, grafana_crc32,
+};
 
 const LOWER: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
 const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -30,7 +32,9 @@ const WORDS: &[&str] = &[
 
 /// Every generator name, for error messages.
 pub const GENERATORS: &str = "alnum:N base62:N lower:N upper:N digits:N hex:N hexupper:N \
-    base32:N base64:N base64url:N lowernum:N uppernum:N base62_crc:PREFIX password url_password word \
+    base32:N base64:N base64url:N lowernum:N uppernum:N base62_crc:PREFIX atlassian_crc:PREFIX \
+    grafana_crc:PREFIX gitlab_crc:PREFIX bech32:HRP base64_of:GEN base64_of:TEXT(gen)TEXT \
+    password url_password word \
     uuid pem_body:LINES";
 
 /// A template that cannot be expanded.
@@ -124,6 +128,54 @@ impl Expander {
                 let crc = base62_crc32(&out.as_bytes()[start..]);
                 out.extend(crc.iter().map(|&b| b as char));
             }
+            "atlassian_crc" => {
+                let start = out.len();
+                out.push_str(arg);
+                self.push_from(BASE64URL, 171, out);
+                out.push('=');
+                let crc = atlassian_crc32(&out.as_bytes()[start..]);
+                out.push_str(std::str::from_utf8(&crc).expect("hex is ASCII"));
+            }
+            "grafana_crc" => {
+                let start = out.len();
+                out.push_str(arg);
+                self.push_from(ALNUM, 32, out);
+                let crc = grafana_crc32(&out.as_bytes()[start..]);
+                out.push('_');
+                out.push_str(std::str::from_utf8(&crc).expect("hex is ASCII"));
+            }
+            "gitlab_crc" => {
+                let start = out.len();
+                out.push_str(arg);
+                let payload = 27 + self.below(20);
+                self.push_from(BASE64URL, payload, out);
+                out.push_str(".01.");
+                let base36 = |n: usize| char::from(b"0123456789abcdefghijklmnopqrstuvwxyz"[n]);
+                out.extend([base36(payload / 36), base36(payload % 36)]);
+                let crc = gitlab_crc32(&out.as_bytes()[start..]);
+                out.push_str(std::str::from_utf8(&crc).expect("base 36 is ASCII"));
+            }
+            "bech32" => {
+                let data: Vec<u8> = (0..52).map(|_| self.below(32) as u8).collect();
+                let hrp = arg.to_ascii_lowercase();
+                let checksum = bech32_checksum(hrp.as_bytes(), &data);
+                let upper = arg.bytes().any(|b| b.is_ascii_uppercase());
+                let mut key = format!("{hrp}1");
+                key.extend(data.iter().map(|&d| char::from(BECH32[usize::from(d)])));
+                key.push_str(std::str::from_utf8(&checksum).expect("bech32 is ASCII"));
+                out.push_str(&if upper { key.to_ascii_uppercase() } else { key });
+            }
+            "base64_of" => {
+                // The argument is a generator (`base62_crc:ghp_`) or a
+                // template with `(gen)` for `{{gen}}` (`ci:(password)`).
+                let inner = if arg.contains('(') {
+                    arg.replace('(', "{{").replace(')', "}}")
+                } else {
+                    format!("{{{{{arg}}}}}")
+                };
+                let plain = self.expand(&inner)?;
+                out.push_str(&base64(plain.as_bytes()));
+            }
             "password" => self.password(PUNCT, out),
             "url_password" => self.password(URL_PUNCT, out),
             "word" => out.push_str(WORDS[self.below(WORDS.len())]),
@@ -171,6 +223,22 @@ impl Expander {
             self.push_from(punctuation, 1, out);
         }
     }
+}
+
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for group in bytes.chunks(3) {
+        let n = group.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= group.len() {
+                out.push(char::from(BASE64[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -454,6 +454,14 @@ const SPECIAL_POSITIVES: &[(&str, &str)] = &[
     ("ecs/task.json", "{\"name\": \"API_TOKEN\", \"value\": \"{{alnum:32}}\"}"),
     ("config/app.yaml", "password: {{word}}{{word}}{{word}}"),
     ("config/.env.production", "SMTP_PASSWORD={{word}}{{lower:4}}{{word}}"),
+    (
+        "k8s/secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  DB_PASSWORD: {{base64_of:password}}",
+    ),
+    (
+        "docker/config.json",
+        "{\"auths\": {\"registry.acme-corp.io\": {\"auth\": \"{{base64_of:ci:(password)}}\"}}}",
+    ),
 ];
 
 /// Connection strings: URIs for many schemes, JDBC, ADO.NET, ODBC.
@@ -601,7 +609,8 @@ const HARD_NEGATIVES: &[(&str, &str)] = &[
 ];
 
 /// A rule's negative example is a negative for every tool only when it
-/// holds one of these placeholder marks, or has a wrong checksum; the others
+/// holds one of these placeholder marks, or has the rule's shape but a wrong
+/// checksum; the others
 /// are near misses of that rule's format (a token one character short
 /// assigned to `API_TOKEN`), which another rule may rightly report.
 const PLACEHOLDER_MARKS: &[&str] =
@@ -657,12 +666,13 @@ pub fn generate(seed: u64) -> Corpus {
         for template in rule.examples.iter() {
             cases.push((path.clone(), rule.family.to_string(), true, expand(template)));
         }
-        let negatives = rule
-            .negative_examples
-            .iter()
-            .filter(|t| rule.checksum.is_some() || PLACEHOLDER_MARKS.iter().any(|m| t.contains(m)));
-        for template in negatives {
-            cases.push((path.clone(), rule.family.to_string(), false, expand(template)));
+        let shape = guard::matcher::compile(&rule.regex).expect("built-in regexes compile");
+        for template in rule.negative_examples.iter() {
+            let text = expand(template);
+            let wrong_checksum = rule.checksum.is_some() && shape.is_match(text.as_bytes());
+            if wrong_checksum || PLACEHOLDER_MARKS.iter().any(|m| template.contains(m)) {
+                cases.push((path.clone(), rule.family.to_string(), false, text));
+            }
         }
     }
     grouped(&mut corpus, cases);
