@@ -19,7 +19,7 @@ fn registry_sources() -> PathBuf {
     home.join("registry").join("src")
 }
 
-fn collect(dir: &Path, budget: &mut usize, out: &mut Vec<Vec<u8>>) {
+fn collect(dir: &Path, budget: &mut usize, out: &mut Vec<(PathBuf, Vec<u8>)>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
@@ -33,7 +33,7 @@ fn collect(dir: &Path, budget: &mut usize, out: &mut Vec<Vec<u8>>) {
             && let Ok(data) = std::fs::read(&path)
         {
             *budget = budget.saturating_sub(data.len());
-            out.push(data);
+            out.push((path, data));
         }
     }
 }
@@ -43,7 +43,7 @@ fn bench(c: &mut Criterion) {
     let mut budget = megabytes << 20;
     let mut files = Vec::new();
     collect(&registry_sources(), &mut budget, &mut files);
-    let total: usize = files.iter().map(Vec::len).sum();
+    let total: usize = files.iter().map(|(_, data)| data.len()).sum();
     assert!(total > 1 << 20, "no corpus under {}", registry_sources().display());
 
     let scanner = Scanner::new(Matcher::new(BUILTIN.to_vec()).expect("built-in rules build"));
@@ -55,8 +55,8 @@ fn bench(c: &mut Criterion) {
         let mut findings = Vec::new();
         b.iter(|| {
             findings.clear();
-            for data in &files {
-                let chunk = Chunk { data, path: None, source: SourceKind::File, first_line: 1 };
+            for (path, data) in &files {
+                let chunk = Chunk { data, path: Some(path), source: SourceKind::File, first_line: 1 };
                 scanner.scan(&chunk, &mut scratch, &mut findings);
             }
             findings.len()

@@ -78,10 +78,12 @@ fn docker_auths(data: &[u8], out: &mut Vec<Encoded>) {
         let value_start = at + 6 + open + 1;
         let Some(len) = memchr::memchr(b'"', &data[value_start..]) else { continue };
         let value = &data[value_start..value_start + len];
-        let Some(decoded) = decode_base64(value) else { continue };
+        let Some(decoded) = decode_base64(value).filter(|d| is_text(d) && !d.contains(&b'\n')) else {
+            continue;
+        };
         let Some(colon) = memchr::memchr(b':', &decoded) else { continue };
         let password = &decoded[colon + 1..];
-        if password.is_empty() || !is_text(password) || password.contains(&b'\n') {
+        if password.is_empty() {
             continue;
         }
         let text = [&b"registry_password: \""[..], password, b"\""].concat();

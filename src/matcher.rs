@@ -7,9 +7,18 @@
 //! The gate may over-report candidates, never under-report: by definition a
 //! single-line rule's match lies within one line holding one of its keywords,
 //! and [`Gate::Off`] runs every rule on every line to check exactly that.
+//!
+//! Building an automaton over ~1,000 keywords takes milliseconds, more than a
+//! pre-commit run on a one-line change spends scanning. So a process first
+//! looks for each keyword directly (memchr's substring search over the
+//! lower-cased chunk), and builds the DFA only once it has scanned
+//! [`DIRECT_SEARCH_BYTES`] or meets a chunk too big for direct search to win.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::path::Path;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
@@ -66,7 +75,7 @@ pub struct Compiled {
 impl Compiled {
     /// Whether the rule applies to a chunk from `path` (`None`: standard
     /// input or a message).
-    pub fn applies_to(&self, path: Option<&std::path::Path>) -> bool {
+    pub fn applies_to(&self, path: Option<&Path>) -> bool {
         match path {
             None => self.paths.is_none(),
             Some(path) => {
@@ -81,6 +90,9 @@ impl Compiled {
 #[derive(Debug, Default)]
 pub struct Scratch {
     windows: Vec<(usize, usize, usize)>,
+    /// Per rule, whether it applies to the chunk's path (`None`: not yet
+    /// asked); only rules with `paths` are asked.
+    applies: Vec<Option<bool>>,
 }
 
 /// The rule set, ready to match. Built once per process.
@@ -89,7 +101,13 @@ pub struct Matcher {
     rules: Vec<Rule>,
     checksums: Vec<Option<Checksum>>,
     compiled: Vec<OnceLock<Compiled>>,
-    automaton: DFA,
+    /// Lower-cased keywords, deduplicated; their index is the pattern id.
+    keywords: Vec<String>,
+    /// Built once direct search stops paying; `None` if it could not be
+    /// built (direct search goes on).
+    dfa: OnceLock<Option<DFA>>,
+    /// Bytes scanned so far by direct search.
+    scanned: AtomicUsize,
     /// Length of the longest keyword, for splitting a chunk in two streams.
     longest_keyword: usize,
     keyword_rules: Vec<Vec<usize>>,
@@ -106,6 +124,7 @@ impl Matcher {
     pub fn new(rules: Vec<Rule>) -> Result<Matcher> {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut slots: HashMap<String, usize> = HashMap::new();
         let mut unkeyed = Vec::new();
         let mut checksums = Vec::with_capacity(rules.len());
         for (index, rule) in rules.iter().enumerate() {
@@ -127,25 +146,29 @@ impl Matcher {
                     bail!("rule {}: keywords must be non-empty and on one line", rule.id);
                 }
                 let lower = keyword.to_ascii_lowercase();
-                match keywords.iter().position(|k| *k == lower) {
-                    Some(slot) => keyword_rules[slot].push(index),
+                match slots.get(&lower) {
+                    Some(&slot) => keyword_rules[slot].push(index),
                     None => {
+                        slots.insert(lower.clone(), keywords.len());
                         keywords.push(lower);
                         keyword_rules.push(vec![index]);
                     }
                 }
             }
         }
-        let automaton = DFA::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .start_kind(StartKind::Unanchored)
-            .prefilter(false)
-            .build(&keywords)
-            .context("building the keyword automaton")?;
         let longest_keyword = keywords.iter().map(String::len).max().unwrap_or(0);
         let compiled = rules.iter().map(|_| OnceLock::new()).collect();
-        Ok(Matcher { rules, checksums, compiled, automaton, longest_keyword, keyword_rules, unkeyed })
+        Ok(Matcher {
+            rules,
+            checksums,
+            compiled,
+            keywords,
+            dfa: OnceLock::new(),
+            scanned: AtomicUsize::new(0),
+            longest_keyword,
+            keyword_rules,
+            unkeyed,
+        })
     }
 
     /// The rules, indexed as in [`Candidate::rule`].
@@ -214,9 +237,18 @@ impl Matcher {
 
     /// Appends to `out` every regex match of every rule the gate lets through,
     /// sorted by rule, then position.
-    pub fn find(&self, data: &[u8], gate: Gate, scratch: &mut Scratch, out: &mut Vec<Candidate>) {
-        let windows = &mut scratch.windows;
+    pub fn find(
+        &self,
+        data: &[u8],
+        path: Option<&Path>,
+        gate: Gate,
+        scratch: &mut Scratch,
+        out: &mut Vec<Candidate>,
+    ) {
+        let Scratch { windows, applies } = scratch;
         windows.clear();
+        applies.clear();
+        applies.resize(self.rules.len(), None);
         match gate {
             Gate::Keywords => self.keyword_windows(data, windows),
             Gate::Off => {
@@ -229,6 +261,12 @@ impl Matcher {
         windows.dedup();
         let mut last_multiline = usize::MAX;
         for &(rule, start, end) in windows.iter() {
+            // A rule for some files only never runs its regex on others.
+            if !self.rules[rule].paths.is_empty()
+                && !*applies[rule].get_or_insert_with(|| self.compiled(rule).applies_to(path))
+            {
+                continue;
+            }
             if self.rules[rule].multiline {
                 // The first window of a multi-line rule reaches the chunk's
                 // end and so covers every later one.
@@ -265,8 +303,41 @@ impl Matcher {
     /// lockstep, which lets the processor overlap the two chains: about
     /// twice the speed of one stream (docs/PERFORMANCE.md). The second half
     /// starts one keyword length early and reports only hits that end in it.
-    fn keyword_hits(&self, data: &[u8], mut on_hit: impl FnMut(usize, usize, usize, usize)) {
-        let dfa = &self.automaton;
+    fn keyword_hits(&self, data: &[u8], on_hit: impl FnMut(usize, usize, usize, usize)) {
+        let dfa = match self.dfa.get() {
+            Some(built) => built.as_ref(),
+            None => {
+                let before = self.scanned.fetch_add(data.len(), Ordering::Relaxed);
+                if before + data.len() < DIRECT_SEARCH_BYTES {
+                    return self.direct_hits(data, on_hit);
+                }
+                self.dfa.get_or_init(|| build_dfa(&self.keywords)).as_ref()
+            }
+        };
+        match dfa {
+            Some(dfa) => self.keyword_hits_with(dfa, data, on_hit),
+            None => self.direct_hits(data, on_hit),
+        }
+    }
+
+    /// Every keyword looked for on its own in the lower-cased chunk (one
+    /// occurrence per place; an occurrence overlapping an earlier one of
+    /// the same keyword is on the same line, which is all the gate needs).
+    fn direct_hits(&self, data: &[u8], mut on_hit: impl FnMut(usize, usize, usize, usize)) {
+        let lower = data.to_ascii_lowercase();
+        for (pattern, keyword) in self.keywords.iter().enumerate() {
+            for start in memchr::memmem::find_iter(&lower, keyword.as_bytes()) {
+                on_hit(0, pattern, start, start + keyword.len());
+            }
+        }
+    }
+
+    fn keyword_hits_with<A: Automaton>(
+        &self,
+        dfa: &A,
+        data: &[u8],
+        mut on_hit: impl FnMut(usize, usize, usize, usize),
+    ) {
         let Ok(start) = dfa.start_state(Anchored::No) else { return };
         let mut report = |stream: usize, state, end: usize| {
             if dfa.is_match(state) {
@@ -341,6 +412,22 @@ impl Matcher {
     }
 }
 
+/// Bytes a process scans by direct keyword search before it builds the DFA:
+/// a pre-commit run on an ordinary change stays under it, and past it the
+/// DFA's build time is repaid (docs/PERFORMANCE.md).
+pub const DIRECT_SEARCH_BYTES: usize = 64 << 10;
+
+/// The DFA over `keywords`, or `None` if it exceeds the crate's limits.
+fn build_dfa(keywords: &[String]) -> Option<DFA> {
+    DFA::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .start_kind(StartKind::Unanchored)
+        .prefilter(false)
+        .build(keywords)
+        .ok()
+}
+
 /// Compiles a rule pattern: bytes, Unicode off, with a size limit.
 ///
 /// # Errors
@@ -358,4 +445,48 @@ fn line_around(data: &[u8], start: usize, end: usize) -> Range<usize> {
     let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
     let line_end = memchr::memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
     line_start..line_end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::BUILTIN;
+
+    fn hits<A: Automaton>(
+        matcher: &Matcher,
+        automaton: &A,
+        data: &[u8],
+    ) -> Vec<(usize, usize, usize, usize)> {
+        let mut out = Vec::new();
+        matcher.keyword_hits_with(automaton, data, |stream, pattern, start, end| {
+            out.push((stream, pattern, start, end));
+        });
+        out
+    }
+
+    /// Direct search, which a process starts with, and the DFA it moves to
+    /// find the same keywords, in short chunks and in long two-stream ones.
+    #[test]
+    fn direct_search_and_dfa_find_the_same_keywords() {
+        let matcher = Matcher::new(BUILTIN.to_vec()).expect("built-in rules build");
+        let dfa = build_dfa(&matcher.keywords).expect("the DFA builds");
+        let mut text = String::new();
+        for (index, keyword) in matcher.keywords.iter().enumerate() {
+            text.push_str(&if index % 2 == 0 { keyword.to_ascii_uppercase() } else { keyword.clone() });
+            text.push_str(if index % 3 == 0 { "=x1;\n" } else { " " });
+        }
+        let long = text.repeat(3);
+        for data in [&text.as_bytes()[..40], text.as_bytes(), long.as_bytes()] {
+            let mut direct = Vec::new();
+            matcher.direct_hits(data, |_, pattern, start, end| direct.push((start, end, pattern)));
+            let mut automaton: Vec<_> = hits(&matcher, &dfa, data)
+                .into_iter()
+                .map(|(_, pattern, start, end)| (start, end, pattern))
+                .collect();
+            direct.sort_unstable();
+            automaton.sort_unstable();
+            assert!(direct.len() >= matcher.keywords.len().min(data.len() / 40));
+            assert_eq!(direct, automaton);
+        }
+    }
 }

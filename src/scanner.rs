@@ -48,7 +48,7 @@ impl Scanner {
     ) {
         let candidates = &mut scratch.candidates;
         candidates.clear();
-        self.matcher.find(chunk.data, gate, &mut scratch.matcher, candidates);
+        self.matcher.find(chunk.data, chunk.path, gate, &mut scratch.matcher, candidates);
         // A secret whose checksum is wrong is not that provider's token, and
         // not a secret at all: lower-priority rules (generic assignments)
         // matching the same text give way too.
