@@ -41,6 +41,20 @@ pub enum Command {
     /// Accept today's findings in the work tree (.guard-baseline.toml), so
     /// that only new ones block.
     Baseline(BaselineArgs),
+    /// Copy standard input to standard output with every secret masked, so
+    /// a log or a terminal's output can be shared or pasted safely.
+    Redact(RedactArgs),
+}
+
+/// `guard redact`.
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// Exit 1 when something was masked.
+    #[arg(long)]
+    pub check: bool,
+    /// Use FILE instead of the repository's guard.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `guard baseline`.

@@ -18,6 +18,7 @@ pub mod path_policy;
 pub mod pipeline;
 pub mod placeholder;
 pub mod progress;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod scanner;

@@ -7,4 +7,5 @@ mod fixtures;
 mod history;
 mod hooks;
 mod inputs;
+mod redact;
 mod rules;

@@ -4,6 +4,7 @@
 pub mod baseline;
 pub mod hook;
 pub mod install;
+pub mod redact;
 pub mod rules;
 pub mod scan;
 pub mod scan_history;
@@ -32,6 +33,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Status => status::run(),
         Command::Hook(args) => hook::run(&args),
         Command::Baseline(args) => baseline::run(&args),
+        Command::Redact(args) => redact::run(&args),
     }
 }
 
