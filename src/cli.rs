@@ -113,6 +113,10 @@ pub enum HookName {
         /// The remote's URL.
         url: Option<String>,
     },
+    /// Claude Code's hooks (UserPromptSubmit, PreToolUse): the event is
+    /// JSON on standard input; exit 2 blocks it, with the reason on
+    /// standard error.
+    Claude,
 }
 
 /// `guard scan-history`.

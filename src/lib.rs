@@ -2,6 +2,7 @@
 //! thin shell over [`run`]; everything else is here and testable in-process.
 //! Data flows source → chunk → matcher/scanner → finding → filters → report.
 
+pub mod assistant;
 pub mod baseline;
 pub mod checksum;
 pub mod cli;

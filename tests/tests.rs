@@ -1,6 +1,7 @@
 //! The one integration-test binary (`autotests = false`): a module per area.
 
 mod accuracy;
+mod assistant_hooks;
 mod cli;
 mod common;
 mod fixtures;

@@ -24,6 +24,9 @@ const SCISSORS: &[u8] = b" ------------------------ >8 ------------------------"
 /// # Errors
 /// Whatever kept guard from checking; the message says how to bypass.
 pub fn run(args: &HookArgs) -> Result<Outcome> {
+    if let HookName::Claude = args.hook {
+        return super::hook_claude::run();
+    }
     let (action, bypass) = match args.hook {
         HookName::PreMergeCommit => ("merge", "git merge --no-verify"),
         HookName::PrePush { .. } => ("push", "git push --no-verify"),
@@ -55,6 +58,7 @@ fn check(hook: &HookName, action: &str) -> Result<Outcome> {
             let lines = push::parse_lines(&input)?;
             push::scan(&repo, &pipeline, remote, &lines)?
         }
+        HookName::Claude => unreachable!("`guard hook claude` is handled by hook_claude.rs"),
         HookName::CommitMsg { file } => {
             let message = std::fs::read(file)
                 .with_context(|| format!("reading the commit message {}", file.display()))?;

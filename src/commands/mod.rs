@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod hook;
+pub mod hook_claude;
 pub mod install;
 pub mod redact;
 pub mod rules;

@@ -2,6 +2,7 @@
 //! Secrets are redacted unless the user asked for `--no-redact`; bytes become
 //! text (lossily) only here.
 
+pub mod assistant;
 pub mod blocked;
 pub mod human;
 pub mod incident;
