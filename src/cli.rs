@@ -74,8 +74,13 @@ pub struct InstallArgs {
     pub force: bool,
     /// For every repository of this user: a global hooks directory
     /// (`core.hooksPath`) whose hooks also run each repository's own.
+    /// With `--claude`: the user's `~/.claude/settings.json`.
     #[arg(long)]
     pub global: bool,
+    /// Instead of git hooks, add guard's Claude Code hooks (prompts, Read,
+    /// Bash) to the project's `.claude/settings.json`.
+    #[arg(long, conflicts_with = "force")]
+    pub claude: bool,
 }
 
 /// `guard uninstall`.
@@ -84,6 +89,10 @@ pub struct UninstallArgs {
     /// Undo `guard install --global`.
     #[arg(long)]
     pub global: bool,
+    /// Undo `guard install --claude`: remove only guard's hooks from
+    /// Claude Code's settings.
+    #[arg(long)]
+    pub claude: bool,
 }
 
 /// `guard hook`.

@@ -14,6 +14,7 @@ pub mod finding;
 pub mod git;
 pub mod globs;
 pub mod hooks;
+pub mod json_text;
 pub mod matcher;
 pub mod path_policy;
 pub mod pipeline;

@@ -108,3 +108,52 @@ fn other_events_and_tools_pass_and_a_broken_event_blocks() {
     let no_prompt = json!({ "cwd": dir.path(), "hook_event_name": "UserPromptSubmit" });
     assert_eq!(hook(dir.path(), &no_prompt).0, 2);
 }
+
+#[test]
+fn install_claude_merges_and_uninstall_restores_every_byte() {
+    let dir = temp_dir();
+    let original = "{\n\t\"permissions\": {\"allow\": [\"Bash(npm test)\"]},\n\t\"hooks\": {\"Stop\": []}\n}\n";
+    let settings = write(dir.path(), ".claude/settings.json", original);
+    let out = guard(dir.path()).args(["install", "--claude"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let installed = std::fs::read_to_string(&settings).unwrap();
+    assert!(installed.starts_with("{\n\t\"permissions\": {\"allow\": [\"Bash(npm test)\"]},\n\t\"hooks\": {\"Stop\": [], \"PreToolUse\": [\n"), "{installed}");
+    let value: serde_json::Value = serde_json::from_str(&installed).unwrap();
+    assert_eq!(value["hooks"]["PreToolUse"][0]["matcher"], "Read|Bash");
+    guard(dir.path()).args(["install", "--claude"]).output().unwrap();
+    assert_eq!(std::fs::read_to_string(&settings).unwrap(), installed, "installing twice changes nothing");
+    let out = guard(dir.path()).args(["uninstall", "--claude"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&settings).unwrap(), original);
+}
+
+#[test]
+fn installed_hook_command_runs_guard_from_path_and_blocks_without_it() {
+    let dir = temp_dir();
+    let out = guard(dir.path()).args(["install", "--claude"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let settings = dir.path().join(".claude/settings.json");
+    let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
+    let command = value["hooks"]["UserPromptSubmit"][0]["hooks"][0]["command"].as_str().unwrap().to_string();
+    let token = expand(GITHUB, 24);
+    let event = prompt(dir.path(), &format!("use {token}")).to_string();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_guard")).parent().unwrap();
+    let run = |path: &std::ffi::OsStr| {
+        let mut sh = std::process::Command::new("sh");
+        sh.args(["-c", &command]).current_dir(dir.path()).env_clear().env("PATH", path);
+        run_with_input(&mut sh, event.as_bytes())
+    };
+    let system_path = std::env::var_os("PATH").unwrap_or_default();
+    let mut with_guard = std::ffi::OsString::from(bin_dir);
+    with_guard.push(":");
+    with_guard.push(&system_path);
+    let out = run(&with_guard);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("blocked this prompt"), "{}", stderr(&out));
+    let out = run(&system_path);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("guard is not installed"), "{}", stderr(&out));
+    let out = guard(dir.path()).args(["uninstall", "--claude"]).output().unwrap();
+    assert_eq!(code(&out), 0);
+    assert!(!dir.path().join(".claude").exists(), "a settings file guard created is removed");
+}

@@ -3,4 +3,5 @@
 //! control files and how each is judged, and Claude Code's settings file.
 
 pub mod claude_hook;
+pub mod claude_settings;
 pub mod shell_reads;

@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod hook;
 pub mod hook_claude;
 pub mod install;
+pub mod install_claude;
 pub mod redact;
 pub mod rules;
 pub mod scan;
