@@ -41,9 +41,31 @@ pub enum Command {
     /// Accept today's findings in the work tree (.guard-baseline.toml), so
     /// that only new ones block.
     Baseline(BaselineArgs),
+    /// The repository's posture: guard's hooks, no tracked secret file, and
+    /// AI assistants kept away from secret files by their own controls.
+    /// Exit 1 if a check fails.
+    Audit(AuditArgs),
     /// Copy standard input to standard output with every secret masked, so
     /// a log or a terminal's output can be shared or pasted safely.
     Redact(RedactArgs),
+}
+
+/// `guard audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Add the missing patterns to the assistants' ignore files and the
+    /// missing deny rules to .claude/settings.json, keeping what is there.
+    #[arg(long)]
+    pub fix: bool,
+    /// In CI: skip the check of git hooks, which do not run there.
+    #[arg(long)]
+    pub ci: bool,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+    /// Use FILE instead of the repository's guard.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `guard redact`.

@@ -2,6 +2,7 @@
 
 mod accuracy;
 mod assistant_hooks;
+mod audit;
 mod cli;
 mod common;
 mod fixtures;

@@ -4,4 +4,6 @@
 
 pub mod claude_hook;
 pub mod claude_settings;
+pub mod controls;
+pub mod sensitive;
 pub mod shell_reads;

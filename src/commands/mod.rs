@@ -1,6 +1,7 @@
 //! One file per subcommand: each turns its arguments into a plan (config
 //! loaded, pipeline built) and runs it. Shared set-up lives here.
 
+pub mod audit;
 pub mod baseline;
 pub mod hook;
 pub mod hook_claude;
@@ -36,6 +37,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Hook(args) => hook::run(&args),
         Command::Baseline(args) => baseline::run(&args),
         Command::Redact(args) => redact::run(&args),
+        Command::Audit(args) => audit::run(&args),
     }
 }
 

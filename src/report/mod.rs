@@ -3,6 +3,7 @@
 //! text (lossily) only here.
 
 pub mod assistant;
+pub mod audit;
 pub mod blocked;
 pub mod human;
 pub mod incident;
