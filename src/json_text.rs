@@ -214,9 +214,12 @@ mod tests {
     #[test]
     fn appending_keeps_every_byte_and_removing_restores_them() {
         let original = "{\n    \"a\": [1,2],\n    \"b\": {}\n}\n";
-        let root = parse(&original).unwrap();
-        let added = insert_member(&original, &root, "c", &json!({"d": [true]}));
-        assert_eq!(added, "{\n    \"a\": [1,2],\n    \"b\": {},\n    \"c\": {\n        \"d\": [\n            true\n        ]\n    }\n}\n");
+        let root = parse(original).unwrap();
+        let added = insert_member(original, &root, "c", &json!({"d": [true]}));
+        assert_eq!(
+            added,
+            "{\n    \"a\": [1,2],\n    \"b\": {},\n    \"c\": {\n        \"d\": [\n            true\n        ]\n    }\n}\n"
+        );
         let root = parse(&added).unwrap();
         assert_eq!(remove_child(&added, &root, 2), original);
         let array = root.member("a").unwrap();

@@ -112,7 +112,8 @@ fn other_events_and_tools_pass_and_a_broken_event_blocks() {
 #[test]
 fn install_claude_merges_and_uninstall_restores_every_byte() {
     let dir = temp_dir();
-    let original = "{\n\t\"permissions\": {\"allow\": [\"Bash(npm test)\"]},\n\t\"hooks\": {\"Stop\": []}\n}\n";
+    let original =
+        "{\n\t\"permissions\": {\"allow\": [\"Bash(npm test)\"]},\n\t\"hooks\": {\"Stop\": []}\n}\n";
     let settings = write(dir.path(), ".claude/settings.json", original);
     let out = guard(dir.path()).args(["install", "--claude"]).output().unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -133,7 +134,8 @@ fn installed_hook_command_runs_guard_from_path_and_blocks_without_it() {
     let out = guard(dir.path()).args(["install", "--claude"]).output().unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let settings = dir.path().join(".claude/settings.json");
-    let value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
     let command = value["hooks"]["UserPromptSubmit"][0]["hooks"][0]["command"].as_str().unwrap().to_string();
     let token = expand(GITHUB, 24);
     let event = prompt(dir.path(), &format!("use {token}")).to_string();

@@ -9,8 +9,8 @@ use crate::common::{TempRepo, code, expand, stderr, stdout};
 /// Runs `guard audit ARGS --format json`; returns (exit, status by check).
 fn audit(repo: &TempRepo, args: &[&str]) -> (i32, Vec<(String, String, String)>) {
     let out = repo.guard().arg("audit").args(args).args(["--format", "json"]).output().unwrap();
-    let document: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("{}{}", stdout(&out), stderr(&out)));
+    let document: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}{}", stdout(&out), stderr(&out)));
     let rows = document["checks"]
         .as_array()
         .unwrap()
@@ -39,7 +39,10 @@ fn a_bare_repository_fails_on_hooks_and_tracked_secret_files() {
     let (exit, rows) = audit(&repo, &[]);
     assert_eq!(exit, 1);
     assert_eq!(status(&rows, "git hooks").0, "fail");
-    assert_eq!(status(&rows, "tracked secret files"), ("fail", ".env (git rm --cached each, add it to .gitignore, and rotate what it held)"));
+    assert_eq!(
+        status(&rows, "tracked secret files"),
+        ("fail", ".env (git rm --cached each, add it to .gitignore, and rotate what it held)")
+    );
     assert_eq!(status(&rows, "assistant controls").0, "warn");
     let out = repo.guard().args(["install"]).output().unwrap();
     assert_eq!(code(&out), 0);
@@ -58,7 +61,10 @@ fn each_control_is_judged_in_its_own_language_and_unenforced_ones_say_so() {
     let repo = TempRepo::new();
     repo.write(".cursorignore", "/.env\n.env.*\n*.pem\n*.key\n");
     repo.write(".claudeignore", ".env\n");
-    repo.write(".claude/settings.json", "{\n  \"permissions\": {\n    \"deny\": [\"Read(./.env)\", \"Read(./secrets/**)\"]\n  }\n}\n");
+    repo.write(
+        ".claude/settings.json",
+        "{\n  \"permissions\": {\n    \"deny\": [\"Read(./.env)\", \"Read(./secrets/**)\"]\n  }\n}\n",
+    );
     let (exit, rows) = audit(&repo, &["--ci"]);
     assert_eq!(exit, 1);
     let (cursor, detail) = status(&rows, ".cursorignore");
@@ -94,7 +100,10 @@ fn fix_appends_keeps_every_byte_is_idempotent_and_then_the_audit_passes() {
         fixed_settings.starts_with("{\n    \"model\": \"opus\",\n    \"permissions\": {\"deny\": [\"Read(./.env)\", \"Read(./**/.env)\""),
         "{fixed_settings}"
     );
-    assert!(fixed_settings.ends_with("\"Read(./**/*.secret.yaml)\"], \"allow\": []}\n}\n"), "{fixed_settings}");
+    assert!(
+        fixed_settings.ends_with("\"Read(./**/*.secret.yaml)\"], \"allow\": []}\n}\n"),
+        "{fixed_settings}"
+    );
     let fixed_aiexclude = read(".aiexclude");
     let again = repo.guard().args(["audit", "--ci", "--fix"]).output().unwrap();
     assert_eq!(code(&again), 0);
@@ -116,14 +125,20 @@ fn fix_creates_claude_settings_when_the_project_uses_claude() {
     let out = repo.guard().args(["audit", "--ci", "--fix"]).output().unwrap();
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     let created = std::fs::read_to_string(repo.path().join(".claude/settings.json")).unwrap();
-    assert!(created.starts_with("{\n  \"permissions\": {\n    \"deny\": [\n      \"Read(./**/.env)\",\n"), "{created}");
+    assert!(
+        created.starts_with("{\n  \"permissions\": {\n    \"deny\": [\n      \"Read(./**/.env)\",\n"),
+        "{created}"
+    );
 }
 
 #[test]
 fn settings_files_must_parse_and_hold_no_secret() {
     let repo = TempRepo::new();
     let token = expand("{{base62_crc:ghp_}}", 31);
-    repo.write(".mcp.json", format!("{{\"servers\": {{\"gh\": {{\"env\": {{\"GITHUB_TOKEN\": \"{token}\"}}}}}}}}\n"));
+    repo.write(
+        ".mcp.json",
+        format!("{{\"servers\": {{\"gh\": {{\"env\": {{\"GITHUB_TOKEN\": \"{token}\"}}}}}}}}\n"),
+    );
     repo.write(".cursor/mcp.json", "{ not json");
     let out = repo.guard().args(["audit", "--ci"]).output().unwrap();
     assert!(!stdout(&out).contains(&token), "{}", stdout(&out));

@@ -39,7 +39,9 @@ pub const EMPTY: &str = "{}\n";
 fn is_guard_entry(text: &str, item: &Node) -> bool {
     let Ok(entry) = serde_json::from_str::<Value>(&text[item.start..item.end]) else { return false };
     entry.get("hooks").and_then(Value::as_array).is_some_and(|hooks| {
-        hooks.iter().any(|h| h.get("command").and_then(Value::as_str).is_some_and(|c| c.contains(HOOK_MARKER)))
+        hooks
+            .iter()
+            .any(|h| h.get("command").and_then(Value::as_str).is_some_and(|c| c.contains(HOOK_MARKER)))
     })
 }
 
@@ -95,7 +97,8 @@ pub fn remove_hooks(text: &str) -> Result<String> {
         }
         let root = root_object(&text)?;
         let hooks = root.member("hooks").expect("guard's hook was just removed from it");
-        if let Some(index) = hooks.members.iter().position(|(key, _, list)| key == event && list.items.is_empty())
+        if let Some(index) =
+            hooks.members.iter().position(|(key, _, list)| key == event && list.items.is_empty())
         {
             text = json_text::remove_child(&text, hooks, index);
             let root = root_object(&text)?;
@@ -140,7 +143,9 @@ pub fn add_deny_rules(text: &str, rules: &[String]) -> Result<String> {
         }
         match permissions.member("deny") {
             None => text = json_text::insert_member(&text, permissions, "deny", &json!([rule])),
-            Some(deny) if json_text::is_array(&text, deny) => text = json_text::append_item(&text, deny, &rule),
+            Some(deny) if json_text::is_array(&text, deny) => {
+                text = json_text::append_item(&text, deny, &rule)
+            }
             Some(_) => bail!("\"permissions\".\"deny\" is not a list"),
         }
     }
@@ -171,11 +176,18 @@ mod tests {
 }
 "#;
         let added = add_hooks(original).unwrap();
-        assert!(added.starts_with("{\n  \"model\": \"opus\",\n  \"hooks\": {\n    \"PreToolUse\": [\n      { \"matcher\": \"Edit\""));
+        assert!(added.starts_with(
+            "{\n  \"model\": \"opus\",\n  \"hooks\": {\n    \"PreToolUse\": [\n      { \"matcher\": \"Edit\""
+        ));
         assert_eq!(add_hooks(&added).unwrap(), added);
         let value: Value = serde_json::from_str(&added).unwrap();
         assert_eq!(value["hooks"]["PreToolUse"][1]["matcher"], TOOL_MATCHER);
-        assert!(value["hooks"]["UserPromptSubmit"][0]["hooks"][0]["command"].as_str().unwrap().ends_with(HOOK_MARKER));
+        assert!(
+            value["hooks"]["UserPromptSubmit"][0]["hooks"][0]["command"]
+                .as_str()
+                .unwrap()
+                .ends_with(HOOK_MARKER)
+        );
         assert_eq!(remove_hooks(&added).unwrap(), original);
         let fresh = add_hooks(EMPTY).unwrap();
         assert_eq!(remove_hooks(&fresh).unwrap(), EMPTY);

@@ -156,7 +156,10 @@ mod tests {
         let missing = uncovered(&all, &deny);
         assert!(missing.contains(&".env") && missing.contains(&".env.*"), "nested .env files are readable");
         let fixed: Vec<String> = patterns().iter().map(|p| claude_deny_rule(p)).collect();
-        assert!(fixed.contains(&"Read(./**/.env)".to_string()) && fixed.contains(&"Read(./**/secrets/**)".to_string()));
+        assert!(
+            fixed.contains(&"Read(./**/.env)".to_string())
+                && fixed.contains(&"Read(./**/secrets/**)".to_string())
+        );
         let deny = matcher(claude_read_patterns(&fixed).iter().map(String::as_str)).unwrap();
         assert!(uncovered(&all, &deny).is_empty());
         let read_all = claude_read_patterns(&["Read".to_string()]);

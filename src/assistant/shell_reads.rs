@@ -8,9 +8,10 @@
 /// Programs that write the contents of the files they are given to their
 /// output (for the assistant to read).
 const PRINTERS: &[&str] = &[
-    "cat", "tac", "nl", "less", "more", "most", "head", "tail", "bat", "batcat", "view", "strings", "xxd", "od",
-    "hexdump", "base64", "base32", "grep", "egrep", "fgrep", "rg", "ag", "ack", "awk", "gawk", "sed", "cut",
-    "sort", "uniq", "paste", "column", "diff", "jq", "yq", "tr", "fold", "fmt", "pr", "expand", "iconv",
+    "cat", "tac", "nl", "less", "more", "most", "head", "tail", "bat", "batcat", "view", "strings", "xxd",
+    "od", "hexdump", "base64", "base32", "grep", "egrep", "fgrep", "rg", "ag", "ack", "awk", "gawk", "sed",
+    "cut", "sort", "uniq", "paste", "column", "diff", "jq", "yq", "tr", "fold", "fmt", "pr", "expand",
+    "iconv",
 ];
 
 /// Words that run the command that follows them.
@@ -73,10 +74,18 @@ fn simple_commands(command: &str) -> Vec<Vec<Word>> {
     let mut next_input = false;
     let mut next_output = false;
     let mut chars = command.chars().peekable();
-    let finish = |commands: &mut Vec<Vec<Word>>, word: &mut String, in_word: &mut bool, input: &mut bool, output: &mut bool| {
+    let finish = |commands: &mut Vec<Vec<Word>>,
+                  word: &mut String,
+                  in_word: &mut bool,
+                  input: &mut bool,
+                  output: &mut bool| {
         if *in_word {
             let text = std::mem::take(word);
-            commands.last_mut().expect("one command at least").push(Word { text, input: *input, output: *output });
+            commands.last_mut().expect("one command at least").push(Word {
+                text,
+                input: *input,
+                output: *output,
+            });
             *in_word = false;
             *input = false;
             *output = false;

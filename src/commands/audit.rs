@@ -40,8 +40,11 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     let root = crate::git::work_tree_root(&cwd).context("guard audit works inside a git work tree")?;
     let config = super::load_config(args.config.as_deref())?;
     let pipeline = Pipeline::new(&config)?;
-    let patterns: Vec<String> =
-        DEFAULT_PATTERNS.iter().map(|p| (*p).to_string()).chain(config.audit_sensitive.iter().cloned()).collect();
+    let patterns: Vec<String> = DEFAULT_PATTERNS
+        .iter()
+        .map(|p| (*p).to_string())
+        .chain(config.audit_sensitive.iter().cloned())
+        .collect();
     if args.fix {
         fix(&root, &patterns)?;
     }
@@ -65,7 +68,8 @@ fn hooks_check(root: &Path, ci: bool) -> Result<Check> {
     let dir = crate::git::hooks_dir(root)?;
     let binary = std::env::current_exe().context("finding guard's own path")?;
     let binary = binary.canonicalize().unwrap_or(binary);
-    let local = crate::git::git_output(root, &["config", "--local", "--get", "core.hooksPath"]).unwrap_or_default();
+    let local =
+        crate::git::git_output(root, &["config", "--local", "--get", "core.hooksPath"]).unwrap_or_default();
     let global = super::install::global_hooks_path(root).is_some() && local.is_empty();
     let scope = if global { Scope::Global } else { Scope::Repository };
     let problems: Vec<String> = hooks::status(&dir, &binary, scope)?
@@ -81,7 +85,11 @@ fn hooks_check(root: &Path, ci: bool) -> Result<Check> {
         })
         .collect();
     Ok(if problems.is_empty() {
-        check("git hooks", Status::Pass, format!("guard's hooks are installed and current in {}", dir.display()))
+        check(
+            "git hooks",
+            Status::Pass,
+            format!("guard's hooks are installed and current in {}", dir.display()),
+        )
     } else {
         check("git hooks", Status::Fail, format!("{} (run guard install, or --force)", problems.join(", ")))
     })
@@ -95,7 +103,9 @@ fn tracked_check(root: &Path, pipeline: &Pipeline) -> Result<Check> {
     let names: Vec<String> =
         findings.iter().filter_map(|f| f.path.as_ref()).map(|p| p.display().to_string()).collect();
     Ok(match names.len() {
-        0 => check("tracked secret files", Status::Pass, "no tracked file is a .env, key or credentials file"),
+        0 => {
+            check("tracked secret files", Status::Pass, "no tracked file is a .env, key or credentials file")
+        }
         n => {
             let more = if n > NAMED_FILES { format!(" and {} more", n - NAMED_FILES) } else { String::new() };
             check(
@@ -151,8 +161,7 @@ fn ignore_file_checks(root: &Path, patterns: &[String]) -> Result<Vec<Check>> {
         };
         checks.push(row);
     }
-    let any_control =
-        !checks.is_empty() || CLAUDE_SIGNS.iter().any(|sign| root.join(sign).exists());
+    let any_control = !checks.is_empty() || CLAUDE_SIGNS.iter().any(|sign| root.join(sign).exists());
     if !any_control {
         checks.push(check(
             "assistant controls",
@@ -217,17 +226,23 @@ fn json_checks(root: &Path, pipeline: &Pipeline) -> Result<Vec<Check>> {
             continue;
         }
         let mut findings = Vec::new();
-        let chunk =
-            Chunk { data: text.as_bytes(), path: Some(Path::new(file)), source: SourceKind::File, first_line: 1 };
+        let chunk = Chunk {
+            data: text.as_bytes(),
+            path: Some(Path::new(file)),
+            source: SourceKind::File,
+            first_line: 1,
+        };
         pipeline.scan_chunk(&chunk, &mut ScanScratch::default(), &mut findings);
         checks.push(if findings.is_empty() {
             check(*file, Status::Pass, "valid JSON, no secret")
         } else {
-            let found: Vec<String> = findings
-                .iter()
-                .map(|f| format!("line {}: {} {}", f.line, f.rule_id, f.redacted()))
-                .collect();
-            check(*file, Status::Fail, format!("holds a secret ({}); move it to the environment and rotate it", found.join("; ")))
+            let found: Vec<String> =
+                findings.iter().map(|f| format!("line {}: {} {}", f.line, f.rule_id, f.redacted())).collect();
+            check(
+                *file,
+                Status::Fail,
+                format!("holds a secret ({}); move it to the environment and rotate it", found.join("; ")),
+            )
         });
     }
     Ok(checks)

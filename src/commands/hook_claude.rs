@@ -22,7 +22,10 @@ pub fn run() -> Result<Outcome> {
 
 fn check() -> Result<Outcome> {
     let mut input = String::new();
-    std::io::stdin().lock().read_to_string(&mut input).context("reading the hook event from standard input")?;
+    std::io::stdin()
+        .lock()
+        .read_to_string(&mut input)
+        .context("reading the hook event from standard input")?;
     let event: serde_json::Value =
         serde_json::from_str(&input).context("the hook event on standard input is not JSON")?;
     let cwd = claude_hook::event_cwd(&event)?;

@@ -21,8 +21,8 @@ pub fn install(global: bool) -> Result<Outcome> {
     let path = settings_path(global)?;
     let existing = read(&path)?;
     let text = existing.clone().unwrap_or_else(|| EMPTY.to_string());
-    let updated =
-        claude_settings::add_hooks(&text).with_context(|| format!("adding guard's hooks to {}", path.display()))?;
+    let updated = claude_settings::add_hooks(&text)
+        .with_context(|| format!("adding guard's hooks to {}", path.display()))?;
     if existing.as_deref() == Some(updated.as_str()) {
         println!("guard: {} already runs guard's hooks", path.display());
         return Ok(Outcome::Clean);

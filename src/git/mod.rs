@@ -90,11 +90,8 @@ pub fn git_output(dir: &Path, args: &[&str]) -> Result<String> {
 /// # Errors
 /// git cannot be run or fails.
 pub fn tracked_files(root: &Path) -> Result<Vec<PathBuf>> {
-    let output = git_command()
-        .args(["ls-files", "-z"])
-        .current_dir(root)
-        .output()
-        .context("running git ls-files")?;
+    let output =
+        git_command().args(["ls-files", "-z"]).current_dir(root).output().context("running git ls-files")?;
     if !output.status.success() {
         anyhow::bail!("git ls-files failed: {}", String::from_utf8_lossy(&output.stderr).trim());
     }
