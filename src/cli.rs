@@ -128,6 +128,18 @@ pub struct HookArgs {
 /// The hooks guard runs as.
 #[derive(Debug, Subcommand)]
 pub enum HookName {
+    /// git's hooks.
+    #[command(flatten)]
+    Git(GitHook),
+    /// Claude Code's hooks (UserPromptSubmit, PreToolUse): the event is
+    /// JSON on standard input; exit 2 blocks it, with the reason on
+    /// standard error.
+    Claude,
+}
+
+/// The git hooks guard runs as.
+#[derive(Debug, Subcommand)]
+pub enum GitHook {
     /// Check the staged changes; block the commit on a finding.
     PreCommit,
     /// Check what a merge brings in; block the merge commit on a finding.
@@ -144,10 +156,6 @@ pub enum HookName {
         /// The remote's URL.
         url: Option<String>,
     },
-    /// Claude Code's hooks (UserPromptSubmit, PreToolUse): the event is
-    /// JSON on standard input; exit 2 blocks it, with the reason on
-    /// standard error.
-    Claude,
 }
 
 /// `guard scan-history`.
