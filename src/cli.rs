@@ -100,7 +100,7 @@ pub struct InstallArgs {
     #[arg(long)]
     pub global: bool,
     /// Instead of git hooks, add guard's Claude Code hooks (prompts, Read,
-    /// Bash) to the project's `.claude/settings.json`.
+    /// Grep, Bash) to the project's `.claude/settings.json`.
     #[arg(long, conflicts_with = "force")]
     pub claude: bool,
 }

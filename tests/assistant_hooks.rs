@@ -65,6 +65,12 @@ fn read_of_a_secret_file_by_name_or_by_content_is_blocked() {
     assert!(err.contains("notes.txt:1:8: github-pat-classic") && !err.contains(&token), "{err}");
     assert_eq!(hook(dir.path(), &read(&dir.path().join("src/main.rs"))).0, 0);
     assert_eq!(hook(dir.path(), &read(&dir.path().join("missing.txt"))).0, 0);
+    let grep = |path: &str| tool(dir.path(), "Grep", json!({ "pattern": "token", "path": path }));
+    let (exit, err) = hook(dir.path(), &grep("notes.txt"));
+    assert_eq!(exit, 2, "{err}");
+    assert!(err.contains("blocked Grep in notes.txt"), "{err}");
+    assert_eq!(hook(dir.path(), &grep("src")).0, 0, "a directory is ripgrep's to filter");
+    assert_eq!(hook(dir.path(), &tool(dir.path(), "Grep", json!({ "pattern": "x" }))).0, 0);
 }
 
 #[test]
@@ -120,7 +126,7 @@ fn install_claude_merges_and_uninstall_restores_every_byte() {
     let installed = std::fs::read_to_string(&settings).unwrap();
     assert!(installed.starts_with("{\n\t\"permissions\": {\"allow\": [\"Bash(npm test)\"]},\n\t\"hooks\": {\"Stop\": [], \"PreToolUse\": [\n"), "{installed}");
     let value: serde_json::Value = serde_json::from_str(&installed).unwrap();
-    assert_eq!(value["hooks"]["PreToolUse"][0]["matcher"], "Read|Bash");
+    assert_eq!(value["hooks"]["PreToolUse"][0]["matcher"], "Read|Grep|Bash");
     guard(dir.path()).args(["install", "--claude"]).output().unwrap();
     assert_eq!(std::fs::read_to_string(&settings).unwrap(), installed, "installing twice changes nothing");
     let out = guard(dir.path()).args(["uninstall", "--claude"]).output().unwrap();

@@ -1,6 +1,7 @@
 //! Claude Code's hook events judged: a prompt that holds a secret, a `Read`
-//! of a secret file (by name, through the path policy, or by content), and
-//! a `Bash` command that prints a secret file or carries a secret inline.
+//! (or a `Grep` in one file) of a secret file (by name, through the path
+//! policy, or by content), and a `Bash` command that prints a secret file or
+//! carries a secret inline.
 //! The event is parsed JSON; the decision is data. No output here.
 
 use std::path::{Path, PathBuf};
@@ -47,6 +48,20 @@ pub fn judge(event: &Value, pipeline: &Pipeline) -> Result<Option<Block>> {
                 let file = tool_input_str(event, "file_path")?;
                 let what = format!("Read of {file}");
                 return Ok(block(&what, check_file(pipeline, &cwd, Path::new(file))?));
+            }
+            "Grep" => {
+                // Grep searches a directory (what ripgrep skips is its own
+                // business) or one file, whose matching lines it shows.
+                let Some(Value::String(target)) = event.get("tool_input").and_then(|input| input.get("path"))
+                else {
+                    return Ok(None);
+                };
+                let target = Path::new(target);
+                if !cwd.join(target).is_file() {
+                    return Ok(None);
+                }
+                let what = format!("Grep in {}", target.display());
+                return Ok(block(&what, check_file(pipeline, &cwd, target)?));
             }
             "Bash" => {
                 let command = tool_input_str(event, "command")?;

@@ -12,7 +12,7 @@ use crate::json_text::{self, Node};
 pub const HOOK_MARKER: &str = "guard hook claude";
 
 /// The tools whose use guard's PreToolUse hook judges.
-pub const TOOL_MATCHER: &str = "Read|Bash";
+pub const TOOL_MATCHER: &str = "Read|Grep|Bash";
 
 /// The command Claude Code runs: `guard` from PATH (the settings file is
 /// committed and shared), or a block with a clear message when it is

@@ -32,7 +32,7 @@ pub fn install(global: bool) -> Result<Outcome> {
     }
     std::fs::write(&path, updated).with_context(|| format!("writing {}", path.display()))?;
     println!(
-        "guard: added guard's hooks to {} (prompts and the Read and Bash tools are checked)",
+        "guard: added guard's hooks to {} (prompts and the Read, Grep and Bash tools are checked)",
         path.display()
     );
     Ok(Outcome::Clean)
