@@ -165,3 +165,26 @@ fn installed_hook_command_runs_guard_from_path_and_blocks_without_it() {
     assert_eq!(code(&out), 0);
     assert!(!dir.path().join(".claude").exists(), "a settings file guard created is removed");
 }
+
+#[test]
+fn install_claude_global_writes_the_users_settings_and_refuses_broken_json() {
+    let home = temp_dir();
+    let project = temp_dir();
+    let out = crate::common::guard_with_home(project.path(), home.path())
+        .args(["install", "--claude", "--global"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(home.path().join(".claude/settings.json").is_file());
+    assert!(!project.path().join(".claude").exists());
+
+    let broken = write(project.path(), ".claude/settings.json", "{ \"hooks\": ");
+    let out = guard(project.path()).args(["install", "--claude"]).output().unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("settings.json") && stderr(&out).contains("not valid JSON"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_to_string(broken).unwrap(), "{ \"hooks\": ", "a broken file is left alone");
+}

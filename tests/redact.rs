@@ -47,3 +47,33 @@ fn check_exits_1_only_when_something_was_masked() {
     let without_check = run_with_input(guard(dir.path()).arg("redact"), token.as_bytes());
     assert_eq!(code(&without_check), 0);
 }
+
+#[test]
+fn each_line_is_written_before_more_input_comes() {
+    use std::io::{BufRead, Write};
+    let dir = temp_dir();
+    let token = expand("{{base62_crc:ghp_}}", 14);
+    let mut child = guard(dir.path())
+        .arg("redact")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
+        sender.send(line).unwrap();
+    });
+    stdin.write_all(format!("live {token}\n").as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let line = receiver
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the line came while input stays open");
+    assert!(line.starts_with("live ghp_") && line.ends_with("chars)\n") && !line.contains(&token), "{line}");
+    drop(stdin);
+    reader.join().unwrap();
+    assert!(child.wait().unwrap().success());
+}
