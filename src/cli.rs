@@ -41,6 +41,42 @@ pub enum Command {
     /// Accept today's findings in the work tree (.guard-baseline.toml), so
     /// that only new ones block.
     Baseline(BaselineArgs),
+    /// The repository's posture: guard's hooks, no tracked secret file, and
+    /// AI assistants kept away from secret files by their own controls.
+    /// Exit 1 if a check fails.
+    Audit(AuditArgs),
+    /// Copy standard input to standard output with every secret masked, so
+    /// a log or a terminal's output can be shared or pasted safely.
+    Redact(RedactArgs),
+}
+
+/// `guard audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Add the missing patterns to the assistants' ignore files and the
+    /// missing deny rules to .claude/settings.json, keeping what is there.
+    #[arg(long)]
+    pub fix: bool,
+    /// In CI: skip the check of git hooks, which do not run there.
+    #[arg(long)]
+    pub ci: bool,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+    /// Use FILE instead of the repository's guard.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// `guard redact`.
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// Exit 1 when something was masked.
+    #[arg(long)]
+    pub check: bool,
+    /// Use FILE instead of the repository's guard.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `guard baseline`.
@@ -60,8 +96,13 @@ pub struct InstallArgs {
     pub force: bool,
     /// For every repository of this user: a global hooks directory
     /// (`core.hooksPath`) whose hooks also run each repository's own.
+    /// With `--claude`: the user's `~/.claude/settings.json`.
     #[arg(long)]
     pub global: bool,
+    /// Instead of git hooks, add guard's Claude Code hooks (prompts, Read,
+    /// Grep, Bash) to the project's `.claude/settings.json`.
+    #[arg(long, conflicts_with = "force")]
+    pub claude: bool,
 }
 
 /// `guard uninstall`.
@@ -70,6 +111,10 @@ pub struct UninstallArgs {
     /// Undo `guard install --global`.
     #[arg(long)]
     pub global: bool,
+    /// Undo `guard install --claude`: remove only guard's hooks from
+    /// Claude Code's settings.
+    #[arg(long)]
+    pub claude: bool,
 }
 
 /// `guard hook`.
@@ -83,6 +128,18 @@ pub struct HookArgs {
 /// The hooks guard runs as.
 #[derive(Debug, Subcommand)]
 pub enum HookName {
+    /// git's hooks.
+    #[command(flatten)]
+    Git(GitHook),
+    /// Claude Code's hooks (UserPromptSubmit, PreToolUse): the event is
+    /// JSON on standard input; exit 2 blocks it, with the reason on
+    /// standard error.
+    Claude,
+}
+
+/// The git hooks guard runs as.
+#[derive(Debug, Subcommand)]
+pub enum GitHook {
     /// Check the staged changes; block the commit on a finding.
     PreCommit,
     /// Check what a merge brings in; block the merge commit on a finding.

@@ -43,6 +43,9 @@ pub struct Config {
     pub files: Vec<PathBuf>,
     /// Fingerprints accepted in the work tree's baseline.
     pub baseline: Vec<String>,
+    /// Gitignore patterns `guard audit` checks the assistants' controls
+    /// for, besides the built-in ones.
+    pub audit_sensitive: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -58,6 +61,15 @@ struct FileSchema {
     path_policy: PathPolicySchema,
     #[serde(default)]
     scan: ScanSchema,
+    #[serde(default)]
+    audit: AuditSchema,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditSchema {
+    #[serde(default)]
+    sensitive: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -188,6 +200,11 @@ pub fn merge_text(config: &mut Config, text: &str, file: &Path) -> Result<()> {
             target.push(glob.into_inner());
         }
     }
+    for pattern in schema.audit.sensitive {
+        crate::assistant::sensitive::validate(pattern.get_ref())
+            .with_context(|| format!("{}: [audit] sensitive", at(Some(pattern.span()))))?;
+        config.audit_sensitive.push(pattern.into_inner());
+    }
     config.stopwords.extend(schema.allow.stopwords);
     if let Some(size) = schema.scan.max_file_size
         && config.max_file_size.is_none()
@@ -271,6 +288,14 @@ mod tests {
         assert!(text.starts_with("guard.toml:1: rule \"x\": invalid regex"), "{text}");
         let err = parse("x = [\n").unwrap_err();
         assert!(format!("{err:#}").starts_with("guard.toml:"), "{err:#}");
+    }
+
+    #[test]
+    fn audit_patterns_are_checked_where_they_are_written() {
+        let config = parse("[audit]\nsensitive = [\"*.secret\"]\n").unwrap();
+        assert_eq!(config.audit_sensitive, ["*.secret"]);
+        let err = parse("[audit]\nsensitive = [\n  \"ok\",\n  \"{bad\",\n]\n").unwrap_err();
+        assert!(format!("{err:#}").starts_with("guard.toml:4: [audit] sensitive"), "{err:#}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! thin shell over [`run`]; everything else is here and testable in-process.
 //! Data flows source → chunk → matcher/scanner → finding → filters → report.
 
+pub mod assistant;
 pub mod baseline;
 pub mod checksum;
 pub mod cli;
@@ -14,11 +15,13 @@ pub mod finding;
 pub mod git;
 pub mod globs;
 pub mod hooks;
+pub mod json_text;
 pub mod matcher;
 pub mod path_policy;
 pub mod pipeline;
 pub mod placeholder;
 pub mod progress;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod scanner;

@@ -1,10 +1,13 @@
 //! The one integration-test binary (`autotests = false`): a module per area.
 
 mod accuracy;
+mod assistant_hooks;
+mod audit;
 mod cli;
 mod common;
 mod fixtures;
 mod history;
 mod hooks;
 mod inputs;
+mod redact;
 mod rules;

@@ -5,7 +5,7 @@
 use anyhow::{Context, Result};
 
 use crate::Outcome;
-use crate::cli::{HookArgs, HookName};
+use crate::cli::{GitHook, HookArgs, HookName};
 use crate::finding::SourceKind;
 use crate::git::Repo;
 use crate::git::changes::StagedDiff;
@@ -24,38 +24,42 @@ const SCISSORS: &[u8] = b" ------------------------ >8 ------------------------"
 /// # Errors
 /// Whatever kept guard from checking; the message says how to bypass.
 pub fn run(args: &HookArgs) -> Result<Outcome> {
-    let (action, bypass) = match args.hook {
-        HookName::PreMergeCommit => ("merge", "git merge --no-verify"),
-        HookName::PrePush { .. } => ("push", "git push --no-verify"),
+    let hook = match &args.hook {
+        HookName::Claude => return super::hook_claude::run(),
+        HookName::Git(hook) => hook,
+    };
+    let (action, bypass) = match hook {
+        GitHook::PreMergeCommit => ("merge", "git merge --no-verify"),
+        GitHook::PrePush { .. } => ("push", "git push --no-verify"),
         _ => ("commit", "git commit --no-verify"),
     };
-    check(&args.hook, action).with_context(|| {
+    check(hook, action).with_context(|| {
         format!("the {action} is blocked because guard could not check it; fix the cause below, or bypass guard on purpose with `{bypass}`")
     })
 }
 
-fn check(hook: &HookName, action: &str) -> Result<Outcome> {
+fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
     // git compares the index while guard loads its rules.
     let staged_diff = match hook {
-        HookName::PreCommit | HookName::PreMergeCommit => Some(StagedDiff::spawn()?),
+        GitHook::PreCommit | GitHook::PreMergeCommit => Some(StagedDiff::spawn()?),
         _ => None,
     };
     let repo = Repo::open_from_env()?;
     let config = super::load_config_at(None, repo.work_tree())?;
     let pipeline = Pipeline::new(&config)?;
     let findings = match hook {
-        HookName::PreCommit | HookName::PreMergeCommit => {
+        GitHook::PreCommit | GitHook::PreMergeCommit => {
             let changes = staged_diff.context("the staged diff was started above")?.wait()?;
             staged::scan(&repo, &pipeline, changes)?
         }
-        HookName::PrePush { remote, .. } => {
+        GitHook::PrePush { remote, .. } => {
             let mut input = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut input)
                 .context("reading the pushed refs from standard input")?;
             let lines = push::parse_lines(&input)?;
             push::scan(&repo, &pipeline, remote, &lines)?
         }
-        HookName::CommitMsg { file } => {
+        GitHook::CommitMsg { file } => {
             let message = std::fs::read(file)
                 .with_context(|| format!("reading the commit message {}", file.display()))?;
             let end = memchr::memmem::find_iter(&message, SCISSORS)

@@ -20,6 +20,9 @@ const SET_BY_GUARD: &str = ".guard-set-core-hooks-path";
 /// # Errors
 /// Not in a work tree, or a hook or setting that cannot be written.
 pub fn install(args: &InstallArgs) -> Result<Outcome> {
+    if args.claude {
+        return super::install_claude::install(args.global);
+    }
     let cwd = std::env::current_dir().context("finding the current directory")?;
     let binary = std::env::current_exe().context("finding guard's own path")?;
     let binary = binary.canonicalize().unwrap_or(binary);
@@ -85,6 +88,9 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
 /// # Errors
 /// Not in a work tree, or a hook or setting that cannot be removed.
 pub fn uninstall(args: &UninstallArgs) -> Result<Outcome> {
+    if args.claude {
+        return super::install_claude::uninstall(args.global);
+    }
     let cwd = std::env::current_dir().context("finding the current directory")?;
     let dir = if args.global {
         let Some(dir) = global_hooks_path(&cwd) else {

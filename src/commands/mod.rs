@@ -1,9 +1,13 @@
 //! One file per subcommand: each turns its arguments into a plan (config
 //! loaded, pipeline built) and runs it. Shared set-up lives here.
 
+pub mod audit;
 pub mod baseline;
 pub mod hook;
+pub mod hook_claude;
 pub mod install;
+pub mod install_claude;
+pub mod redact;
 pub mod rules;
 pub mod scan;
 pub mod scan_history;
@@ -32,6 +36,8 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Status => status::run(),
         Command::Hook(args) => hook::run(&args),
         Command::Baseline(args) => baseline::run(&args),
+        Command::Redact(args) => redact::run(&args),
+        Command::Audit(args) => audit::run(&args),
     }
 }
 

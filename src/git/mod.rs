@@ -85,6 +85,19 @@ pub fn git_output(dir: &Path, args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&output.stdout).trim_end_matches(['\n', '\r']).to_string())
 }
 
+/// Every path in the index of the work tree at `root` (`git ls-files -z`).
+///
+/// # Errors
+/// git cannot be run or fails.
+pub fn tracked_files(root: &Path) -> Result<Vec<PathBuf>> {
+    let output =
+        git_command().args(["ls-files", "-z"]).current_dir(root).output().context("running git ls-files")?;
+    if !output.status.success() {
+        anyhow::bail!("git ls-files failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+    }
+    Ok(output.stdout.split(|&b| b == 0).filter(|p| !p.is_empty()).map(crate::source::git_path).collect())
+}
+
 /// An open repository.
 pub struct Repo {
     inner: Repository,

@@ -2,6 +2,8 @@
 //! Secrets are redacted unless the user asked for `--no-redact`; bytes become
 //! text (lossily) only here.
 
+pub mod assistant;
+pub mod audit;
 pub mod blocked;
 pub mod human;
 pub mod incident;

@@ -1,0 +1,202 @@
+//! Claude Code's settings file (`.claude/settings.json`): adding and
+//! removing guard's hooks, reading and adding `permissions.deny` rules.
+//! Edits are made in the text (json_text.rs), so everything else in the
+//! file keeps its bytes, order and formatting.
+
+use anyhow::{Result, bail};
+use serde_json::{Value, json};
+
+use crate::json_text::{self, Node};
+
+/// The words that mark a hook command as guard's.
+pub const HOOK_MARKER: &str = "guard hook claude";
+
+/// The tools whose use guard's PreToolUse hook judges.
+pub const TOOL_MATCHER: &str = "Read|Grep|Bash";
+
+/// The command Claude Code runs: `guard` from PATH (the settings file is
+/// committed and shared), or a block with a clear message when it is
+/// missing or is another program of that name.
+pub fn hook_command() -> String {
+    format!(
+        "guard --version 2>/dev/null | grep -q '^guard [0-9]' || {{ echo 'guard is not installed (or not on PATH), so this step is blocked: install guard, or remove its hooks with guard uninstall --claude' >&2; exit 2; }}; {HOOK_MARKER}"
+    )
+}
+
+/// The hook entries guard adds, by event.
+fn entries() -> [(&'static str, Value); 2] {
+    let hook = json!({ "type": "command", "command": hook_command() });
+    [
+        ("PreToolUse", json!({ "matcher": TOOL_MATCHER, "hooks": [hook.clone()] })),
+        ("UserPromptSubmit", json!({ "hooks": [hook] })),
+    ]
+}
+
+/// A new settings file's text.
+pub const EMPTY: &str = "{}\n";
+
+/// Whether a hook entry (one item of an event's list) is guard's.
+fn is_guard_entry(text: &str, item: &Node) -> bool {
+    let Ok(entry) = serde_json::from_str::<Value>(&text[item.start..item.end]) else { return false };
+    entry.get("hooks").and_then(Value::as_array).is_some_and(|hooks| {
+        hooks
+            .iter()
+            .any(|h| h.get("command").and_then(Value::as_str).is_some_and(|c| c.contains(HOOK_MARKER)))
+    })
+}
+
+/// `text` with guard's hooks added where they are missing; the same text
+/// when they are all there.
+///
+/// # Errors
+/// Text that is not JSON, or whose `hooks` is not the shape Claude Code
+/// reads.
+pub fn add_hooks(text: &str) -> Result<String> {
+    let mut text = text.to_string();
+    for (event, entry) in entries() {
+        let root = root_object(&text)?;
+        let Some(hooks) = root.member("hooks") else {
+            text = json_text::insert_member(&text, &root, "hooks", &json!({ event: [entry] }));
+            continue;
+        };
+        if !json_text::is_object(&text, hooks) {
+            bail!("\"hooks\" is not an object");
+        }
+        let Some(list) = hooks.member(event) else {
+            text = json_text::insert_member(&text, hooks, event, &json!([entry]));
+            continue;
+        };
+        if !json_text::is_array(&text, list) {
+            bail!("\"hooks\".{event:?} is not a list");
+        }
+        if !list.items.iter().any(|item| is_guard_entry(&text, item)) {
+            text = json_text::append_item(&text, list, &entry);
+        }
+    }
+    Ok(text)
+}
+
+/// `text` without guard's hooks; an event list or `hooks` object left
+/// empty by that is removed too. Nothing else changes.
+///
+/// # Errors
+/// Text that is not JSON.
+pub fn remove_hooks(text: &str) -> Result<String> {
+    let mut text = text.to_string();
+    for (event, _) in entries() {
+        let mut removed = false;
+        loop {
+            let root = root_object(&text)?;
+            let Some(list) = root.member("hooks").and_then(|h| h.member(event)) else { break };
+            let Some(index) = list.items.iter().position(|item| is_guard_entry(&text, item)) else { break };
+            text = json_text::remove_child(&text, list, index);
+            removed = true;
+        }
+        if !removed {
+            continue;
+        }
+        let root = root_object(&text)?;
+        let hooks = root.member("hooks").expect("guard's hook was just removed from it");
+        if let Some(index) =
+            hooks.members.iter().position(|(key, _, list)| key == event && list.items.is_empty())
+        {
+            text = json_text::remove_child(&text, hooks, index);
+            let root = root_object(&text)?;
+            if let Some(index) =
+                root.members.iter().position(|(key, _, hooks)| key == "hooks" && hooks.members.is_empty())
+            {
+                text = json_text::remove_child(&text, &root, index);
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// The `permissions.deny` rules.
+///
+/// # Errors
+/// Text that is not JSON.
+pub fn deny_rules(text: &str) -> Result<Vec<String>> {
+    let value: Value = serde_json::from_str(text)?;
+    Ok(value
+        .pointer("/permissions/deny")
+        .and_then(Value::as_array)
+        .map(|rules| rules.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default())
+}
+
+/// `text` with `rules` appended to `permissions.deny` (created if missing).
+///
+/// # Errors
+/// Text that is not JSON, or whose `permissions` or `deny` has another shape.
+pub fn add_deny_rules(text: &str, rules: &[String]) -> Result<String> {
+    let mut text = text.to_string();
+    for rule in rules {
+        let root = root_object(&text)?;
+        let rule = Value::String(rule.clone());
+        let Some(permissions) = root.member("permissions") else {
+            text = json_text::insert_member(&text, &root, "permissions", &json!({ "deny": [rule] }));
+            continue;
+        };
+        if !json_text::is_object(&text, permissions) {
+            bail!("\"permissions\" is not an object");
+        }
+        match permissions.member("deny") {
+            None => text = json_text::insert_member(&text, permissions, "deny", &json!([rule])),
+            Some(deny) if json_text::is_array(&text, deny) => {
+                text = json_text::append_item(&text, deny, &rule)
+            }
+            Some(_) => bail!("\"permissions\".\"deny\" is not a list"),
+        }
+    }
+    Ok(text)
+}
+
+fn root_object(text: &str) -> Result<Node> {
+    let root = json_text::parse(text)?;
+    if !json_text::is_object(text, &root) {
+        bail!("the settings are not a JSON object");
+    }
+    Ok(root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hooks_merge_with_the_users_and_leave_without_a_trace() {
+        let original = r#"{
+  "model": "opus",
+  "hooks": {
+    "PreToolUse": [
+      { "matcher": "Edit", "hooks": [{ "type": "command", "command": "lint" }] }
+    ]
+  }
+}
+"#;
+        let added = add_hooks(original).unwrap();
+        assert!(added.starts_with(
+            "{\n  \"model\": \"opus\",\n  \"hooks\": {\n    \"PreToolUse\": [\n      { \"matcher\": \"Edit\""
+        ));
+        assert_eq!(add_hooks(&added).unwrap(), added);
+        let value: Value = serde_json::from_str(&added).unwrap();
+        assert_eq!(value["hooks"]["PreToolUse"][1]["matcher"], TOOL_MATCHER);
+        assert!(
+            value["hooks"]["UserPromptSubmit"][0]["hooks"][0]["command"]
+                .as_str()
+                .unwrap()
+                .ends_with(HOOK_MARKER)
+        );
+        assert_eq!(remove_hooks(&added).unwrap(), original);
+        let fresh = add_hooks(EMPTY).unwrap();
+        assert_eq!(remove_hooks(&fresh).unwrap(), EMPTY);
+    }
+
+    #[test]
+    fn deny_rules_are_appended() {
+        let text = add_deny_rules(EMPTY, &["Read(./.env)".into(), "Read(./**/.env.*)".into()]).unwrap();
+        assert_eq!(deny_rules(&text).unwrap(), ["Read(./.env)", "Read(./**/.env.*)"]);
+        assert!(add_deny_rules("{\"permissions\": []}", &["Read(x)".into()]).is_err());
+    }
+}

@@ -1,0 +1,41 @@
+//! `guard hook claude`: Claude Code's hook protocol. The event is JSON on
+//! standard input; exit 0 allows it, exit 2 blocks it with the reason on
+//! standard error (only 2 blocks in Claude Code, so findings and errors
+//! both exit 2 here).
+
+use std::io::Read;
+
+use anyhow::{Context, Result};
+
+use crate::Outcome;
+use crate::assistant::claude_hook;
+use crate::pipeline::Pipeline;
+
+/// Runs the hook on the event on standard input.
+///
+/// # Errors
+/// An unreadable or malformed event, or invalid configuration; `main`
+/// prints it and exits 2, which blocks.
+pub fn run() -> Result<Outcome> {
+    check().context("guard could not check this step, so it is blocked; fix the cause below, or remove guard's hooks from .claude/settings.json (`guard uninstall --claude`)")
+}
+
+fn check() -> Result<Outcome> {
+    let mut input = String::new();
+    std::io::stdin()
+        .lock()
+        .read_to_string(&mut input)
+        .context("reading the hook event from standard input")?;
+    let event: serde_json::Value =
+        serde_json::from_str(&input).context("the hook event on standard input is not JSON")?;
+    let cwd = claude_hook::event_cwd(&event)?;
+    let work_tree = crate::git::work_tree_root(&cwd).unwrap_or_else(|| cwd.clone());
+    let config = super::load_config_at(None, Some(&work_tree))?;
+    let pipeline = Pipeline::new(&config)?;
+    let Some(block) = claude_hook::judge(&event, &pipeline)? else {
+        return Ok(Outcome::Clean);
+    };
+    let _ = crate::report::assistant::write(&mut std::io::stderr().lock(), &block);
+    // Claude Code blocks on exit 2 only.
+    Ok(Outcome::Error)
+}

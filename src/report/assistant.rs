@@ -1,0 +1,35 @@
+//! What guard's assistant hook says when it blocks: Claude Code shows it to
+//! the model (and the user), so it names each finding with its secret
+//! redacted, and what to do instead.
+
+use std::io::{self, Write};
+
+use crate::assistant::claude_hook::Block;
+use crate::report::{heading, shown_secret};
+
+/// Writes the reason for `block`.
+///
+/// # Errors
+/// A write error.
+pub fn write(out: &mut dyn Write, block: &Block) -> io::Result<()> {
+    writeln!(out, "guard blocked {}: it would expose a secret to the assistant.", block.what)?;
+    for finding in &block.findings {
+        writeln!(out, "  {}", heading(finding))?;
+        if !finding.is_path_finding() {
+            writeln!(out, "      secret: {}", shown_secret(finding, false))?;
+        }
+    }
+    if block.findings.iter().any(|f| f.path.is_none()) {
+        writeln!(
+            out,
+            "Leave the secret out: refer to it by the name of its environment variable or file instead."
+        )?;
+    }
+    if block.findings.iter().any(|f| f.path.is_some()) {
+        writeln!(
+            out,
+            "Do not read this file. Work with its names only (a .env.example with placeholders), or ask the user."
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! `guard hook claude` on recorded Claude Code events (built here with
+//! generated secrets): what it blocks with exit 2 and a redacted reason on
+//! standard error, and what it allows with exit 0.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::common::{code, expand, guard, run_with_input, stderr, temp_dir, write};
+
+const GITHUB: &str = "{{base62_crc:ghp_}}";
+
+/// Runs the hook in `dir` on `event`; returns (exit code, standard error).
+fn hook(dir: &Path, event: &serde_json::Value) -> (i32, String) {
+    let out = run_with_input(guard(dir).args(["hook", "claude"]), event.to_string().as_bytes());
+    (code(&out), stderr(&out))
+}
+
+fn prompt(dir: &Path, text: &str) -> serde_json::Value {
+    json!({
+        "session_id": "s1",
+        "transcript_path": "/tmp/t.jsonl",
+        "cwd": dir,
+        "hook_event_name": "UserPromptSubmit",
+        "prompt": text,
+    })
+}
+
+fn tool(dir: &Path, name: &str, input: serde_json::Value) -> serde_json::Value {
+    json!({
+        "session_id": "s1",
+        "transcript_path": "/tmp/t.jsonl",
+        "cwd": dir,
+        "hook_event_name": "PreToolUse",
+        "tool_name": name,
+        "tool_input": input,
+    })
+}
+
+#[test]
+fn a_prompt_with_a_secret_is_blocked_and_the_secret_redacted() {
+    let dir = temp_dir();
+    let token = expand(GITHUB, 21);
+    let (exit, err) = hook(dir.path(), &prompt(dir.path(), &format!("why does {token} not work?")));
+    assert_eq!(exit, 2, "{err}");
+    assert!(err.contains("blocked this prompt") && err.contains("github-pat-classic"), "{err}");
+    assert!(!err.contains(&token), "{err}");
+    let (exit, err) = hook(dir.path(), &prompt(dir.path(), "why does the GITHUB_TOKEN variable not work?"));
+    assert_eq!((exit, err.as_str()), (0, ""));
+}
+
+#[test]
+fn read_of_a_secret_file_by_name_or_by_content_is_blocked() {
+    let dir = temp_dir();
+    let token = expand(GITHUB, 22);
+    write(dir.path(), ".env", "DEBUG=1\n");
+    write(dir.path(), "notes.txt", format!("token: {token}\n"));
+    write(dir.path(), "src/main.rs", "fn main() {}\n");
+    let read = |file: &Path| tool(dir.path(), "Read", json!({ "file_path": file }));
+    let (exit, err) = hook(dir.path(), &read(&dir.path().join(".env")));
+    assert_eq!(exit, 2, "{err}");
+    assert!(err.contains(".env: file-dotenv"), "{err}");
+    let (exit, err) = hook(dir.path(), &read(&dir.path().join("notes.txt")));
+    assert_eq!(exit, 2, "{err}");
+    assert!(err.contains("notes.txt:1:8: github-pat-classic") && !err.contains(&token), "{err}");
+    assert_eq!(hook(dir.path(), &read(&dir.path().join("src/main.rs"))).0, 0);
+    assert_eq!(hook(dir.path(), &read(&dir.path().join("missing.txt"))).0, 0);
+    let grep = |path: &str| tool(dir.path(), "Grep", json!({ "pattern": "token", "path": path }));
+    let (exit, err) = hook(dir.path(), &grep("notes.txt"));
+    assert_eq!(exit, 2, "{err}");
+    assert!(err.contains("blocked Grep in notes.txt"), "{err}");
+    assert_eq!(hook(dir.path(), &grep("src")).0, 0, "a directory is ripgrep's to filter");
+    assert_eq!(hook(dir.path(), &tool(dir.path(), "Grep", json!({ "pattern": "x" }))).0, 0);
+}
+
+#[test]
+fn bash_that_prints_a_secret_file_or_carries_a_secret_is_blocked() {
+    let dir = temp_dir();
+    write(dir.path(), ".env.local", "DEBUG=1\n");
+    write(dir.path(), ".env.example", "TOKEN=\n");
+    write(dir.path(), "keys/id_rsa", "not really\n");
+    let bash = |command: &str| tool(dir.path(), "Bash", json!({ "command": command, "description": "d" }));
+    for command in [
+        "cat .env.local",
+        "less keys/id_rsa",
+        "head -n 3 .env.local | sort",
+        "grep -r KEY .env*",
+        "tail -f ./keys/id_rsa 2>/dev/null",
+    ] {
+        let (exit, err) = hook(dir.path(), &bash(command));
+        assert_eq!(exit, 2, "{command}: {err}");
+        assert!(err.contains("blocked this Bash command"), "{err}");
+    }
+    let token = expand(GITHUB, 23);
+    let (exit, err) = hook(dir.path(), &bash(&format!("curl -H 'Authorization: token {token}' https://api")));
+    assert_eq!(exit, 2, "{err}");
+    assert!(!err.contains(&token), "{err}");
+    for command in ["source .env.local && npm test", "cat .env.example", "ls -la", "cp .env.local /tmp/x"] {
+        let (exit, err) = hook(dir.path(), &bash(command));
+        assert_eq!((exit, err.as_str()), (0, ""), "{command}");
+    }
+}
+
+#[test]
+fn other_events_and_tools_pass_and_a_broken_event_blocks() {
+    let dir = temp_dir();
+    let edit = tool(dir.path(), "Edit", json!({ "file_path": "a.rs", "old_string": "a", "new_string": "b" }));
+    assert_eq!(hook(dir.path(), &edit).0, 0);
+    let stop = json!({ "cwd": dir.path(), "hook_event_name": "Stop" });
+    assert_eq!(hook(dir.path(), &stop).0, 0);
+    let out = run_with_input(guard(dir.path()).args(["hook", "claude"]), b"not json");
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("not JSON"), "{}", stderr(&out));
+    let no_prompt = json!({ "cwd": dir.path(), "hook_event_name": "UserPromptSubmit" });
+    assert_eq!(hook(dir.path(), &no_prompt).0, 2);
+}
+
+#[test]
+fn install_claude_merges_and_uninstall_restores_every_byte() {
+    let dir = temp_dir();
+    let original =
+        "{\n\t\"permissions\": {\"allow\": [\"Bash(npm test)\"]},\n\t\"hooks\": {\"Stop\": []}\n}\n";
+    let settings = write(dir.path(), ".claude/settings.json", original);
+    let out = guard(dir.path()).args(["install", "--claude"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let installed = std::fs::read_to_string(&settings).unwrap();
+    assert!(installed.starts_with("{\n\t\"permissions\": {\"allow\": [\"Bash(npm test)\"]},\n\t\"hooks\": {\"Stop\": [], \"PreToolUse\": [\n"), "{installed}");
+    let value: serde_json::Value = serde_json::from_str(&installed).unwrap();
+    assert_eq!(value["hooks"]["PreToolUse"][0]["matcher"], "Read|Grep|Bash");
+    guard(dir.path()).args(["install", "--claude"]).output().unwrap();
+    assert_eq!(std::fs::read_to_string(&settings).unwrap(), installed, "installing twice changes nothing");
+    let out = guard(dir.path()).args(["uninstall", "--claude"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&settings).unwrap(), original);
+}
+
+#[test]
+fn installed_hook_command_runs_guard_from_path_and_blocks_without_it() {
+    let dir = temp_dir();
+    let out = guard(dir.path()).args(["install", "--claude"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let settings = dir.path().join(".claude/settings.json");
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
+    let command = value["hooks"]["UserPromptSubmit"][0]["hooks"][0]["command"].as_str().unwrap().to_string();
+    let token = expand(GITHUB, 24);
+    let event = prompt(dir.path(), &format!("use {token}")).to_string();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_guard")).parent().unwrap();
+    let run = |path: &std::ffi::OsStr| {
+        let mut sh = std::process::Command::new("sh");
+        sh.args(["-c", &command]).current_dir(dir.path()).env_clear().env("PATH", path);
+        run_with_input(&mut sh, event.as_bytes())
+    };
+    let system_path = std::env::var_os("PATH").unwrap_or_default();
+    let mut with_guard = std::ffi::OsString::from(bin_dir);
+    with_guard.push(":");
+    with_guard.push(&system_path);
+    let out = run(&with_guard);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("blocked this prompt"), "{}", stderr(&out));
+    let out = run(&system_path);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("guard is not installed"), "{}", stderr(&out));
+    let out = guard(dir.path()).args(["uninstall", "--claude"]).output().unwrap();
+    assert_eq!(code(&out), 0);
+    assert!(!dir.path().join(".claude").exists(), "a settings file guard created is removed");
+}
+
+#[test]
+fn install_claude_global_writes_the_users_settings_and_refuses_broken_json() {
+    let home = temp_dir();
+    let project = temp_dir();
+    let out = crate::common::guard_with_home(project.path(), home.path())
+        .args(["install", "--claude", "--global"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(home.path().join(".claude/settings.json").is_file());
+    assert!(!project.path().join(".claude").exists());
+
+    let broken = write(project.path(), ".claude/settings.json", "{ \"hooks\": ");
+    let out = guard(project.path()).args(["install", "--claude"]).output().unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("settings.json") && stderr(&out).contains("not valid JSON"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_to_string(broken).unwrap(), "{ \"hooks\": ", "a broken file is left alone");
+}

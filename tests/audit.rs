@@ -1,0 +1,158 @@
+//! `guard audit`: the pass/fail table and its exit code, the JSON form,
+//! each control judged in its own pattern language, and `--fix` keeping
+//! every byte already there, idempotent, after which the audit passes.
+
+use serde_json::Value;
+
+use crate::common::{TempRepo, code, expand, stderr, stdout};
+
+/// Runs `guard audit ARGS --format json`; returns (exit, status by check).
+fn audit(repo: &TempRepo, args: &[&str]) -> (i32, Vec<(String, String, String)>) {
+    let out = repo.guard().arg("audit").args(args).args(["--format", "json"]).output().unwrap();
+    let document: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}{}", stdout(&out), stderr(&out)));
+    let rows = document["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let field = |k: &str| c[k].as_str().unwrap().to_string();
+            (field("check"), field("status"), field("detail"))
+        })
+        .collect();
+    (code(&out), rows)
+}
+
+fn status<'a>(rows: &'a [(String, String, String)], check: &str) -> (&'a str, &'a str) {
+    rows.iter()
+        .find(|(c, _, _)| c == check)
+        .map(|(_, s, d)| (s.as_str(), d.as_str()))
+        .unwrap_or_else(|| panic!("no row {check}: {rows:?}"))
+}
+
+#[test]
+fn a_bare_repository_fails_on_hooks_and_tracked_secret_files() {
+    let repo = TempRepo::new();
+    repo.write(".env", "DEBUG=1\n");
+    repo.write("src/lib.rs", "\n");
+    repo.commit_all("init");
+    let (exit, rows) = audit(&repo, &[]);
+    assert_eq!(exit, 1);
+    assert_eq!(status(&rows, "git hooks").0, "fail");
+    assert_eq!(
+        status(&rows, "tracked secret files"),
+        ("fail", ".env (git rm --cached each, add it to .gitignore, and rotate what it held)")
+    );
+    assert_eq!(status(&rows, "assistant controls").0, "warn");
+    let out = repo.guard().args(["install"]).output().unwrap();
+    assert_eq!(code(&out), 0);
+    repo.git(&["rm", "-q", "--cached", ".env"]);
+    let (exit, rows) = audit(&repo, &[]);
+    assert_eq!(exit, 0, "{rows:?}");
+    assert_eq!(status(&rows, "git hooks").0, "pass");
+    let (_, rows) = audit(&repo, &["--ci"]);
+    assert_eq!(status(&rows, "git hooks").0, "skip");
+    let human = repo.guard().args(["audit", "--ci"]).output().unwrap();
+    assert!(stdout(&human).contains("SKIP  git hooks"), "{}", stdout(&human));
+}
+
+#[test]
+fn each_control_is_judged_in_its_own_language_and_unenforced_ones_say_so() {
+    let repo = TempRepo::new();
+    repo.write(".cursorignore", "/.env\n.env.*\n*.pem\n*.key\n");
+    repo.write(".claudeignore", ".env\n");
+    repo.write(
+        ".claude/settings.json",
+        "{\n  \"permissions\": {\n    \"deny\": [\"Read(./.env)\", \"Read(./secrets/**)\"]\n  }\n}\n",
+    );
+    let (exit, rows) = audit(&repo, &["--ci"]);
+    assert_eq!(exit, 1);
+    let (cursor, detail) = status(&rows, ".cursorignore");
+    assert_eq!(cursor, "fail");
+    assert!(detail.starts_with("Cursor can still read .env, ") && !detail.contains(".env.*"), "{detail}");
+    let (claude_ignore, detail) = status(&rows, ".claudeignore");
+    assert_eq!(claude_ignore, "warn");
+    assert!(detail.contains("does not read this file") && detail.contains("permissions.deny"), "{detail}");
+    let (deny, detail) = status(&rows, "Claude Code permissions.deny");
+    assert_eq!(deny, "fail");
+    assert!(detail.contains(".env, .env.*"), "nested .env is readable: {detail}");
+    assert_eq!(status(&rows, "Claude Code hooks").0, "warn");
+    assert_eq!(status(&rows, ".claude/settings.json").0, "pass");
+}
+
+#[test]
+fn fix_appends_keeps_every_byte_is_idempotent_and_then_the_audit_passes() {
+    let repo = TempRepo::new();
+    let cursor = "# mine\nnode_modules/\n/.env"; // no final newline
+    let settings = "{\n    \"model\": \"opus\",\n    \"permissions\": {\"deny\": [\"Read(./.env)\"], \"allow\": []}\n}\n";
+    repo.write(".cursorignore", cursor);
+    repo.write(".aiexclude", "");
+    repo.write(".claude/settings.json", settings);
+    repo.write("guard.toml", "[audit]\nsensitive = [\"*.secret.yaml\"]\n");
+    let out = repo.guard().args(["audit", "--ci", "--fix"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let read = |f: &str| std::fs::read_to_string(repo.path().join(f)).unwrap();
+    let fixed_cursor = read(".cursorignore");
+    assert!(fixed_cursor.starts_with(&format!("{cursor}\n# Files that hold secrets")), "{fixed_cursor}");
+    assert!(fixed_cursor.ends_with("secrets/\n*.secret.yaml\n"), "{fixed_cursor}");
+    let fixed_settings = read(".claude/settings.json");
+    assert!(
+        fixed_settings.starts_with("{\n    \"model\": \"opus\",\n    \"permissions\": {\"deny\": [\"Read(./.env)\", \"Read(./**/.env)\""),
+        "{fixed_settings}"
+    );
+    assert!(
+        fixed_settings.ends_with("\"Read(./**/*.secret.yaml)\"], \"allow\": []}\n}\n"),
+        "{fixed_settings}"
+    );
+    let fixed_aiexclude = read(".aiexclude");
+    let again = repo.guard().args(["audit", "--ci", "--fix"]).output().unwrap();
+    assert_eq!(code(&again), 0);
+    assert_eq!(
+        (read(".cursorignore"), read(".aiexclude"), read(".claude/settings.json")),
+        (fixed_cursor, fixed_aiexclude, fixed_settings),
+        "a second fix changes nothing"
+    );
+    let (exit, rows) = audit(&repo, &["--ci"]);
+    assert_eq!(exit, 0, "{rows:?}");
+}
+
+#[test]
+fn fix_creates_claude_settings_when_the_project_uses_claude() {
+    let repo = TempRepo::new();
+    repo.write("CLAUDE.md", "# notes\n");
+    let (exit, rows) = audit(&repo, &["--ci"]);
+    assert_eq!((exit, status(&rows, "Claude Code permissions.deny").0), (1, "fail"));
+    let out = repo.guard().args(["audit", "--ci", "--fix"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let created = std::fs::read_to_string(repo.path().join(".claude/settings.json")).unwrap();
+    assert!(
+        created.starts_with("{\n  \"permissions\": {\n    \"deny\": [\n      \"Read(./**/.env)\",\n"),
+        "{created}"
+    );
+}
+
+#[test]
+fn settings_files_must_parse_and_hold_no_secret() {
+    let repo = TempRepo::new();
+    let token = expand("{{base62_crc:ghp_}}", 31);
+    repo.write(
+        ".mcp.json",
+        format!("{{\"servers\": {{\"gh\": {{\"env\": {{\"GITHUB_TOKEN\": \"{token}\"}}}}}}}}\n"),
+    );
+    repo.write(".cursor/mcp.json", "{ not json");
+    let out = repo.guard().args(["audit", "--ci"]).output().unwrap();
+    assert!(!stdout(&out).contains(&token), "{}", stdout(&out));
+    let (exit, rows) = audit(&repo, &["--ci"]);
+    assert_eq!(exit, 1);
+    let (mcp, detail) = status(&rows, ".mcp.json");
+    assert!(mcp == "fail" && detail.contains("github-pat-classic") && !detail.contains(&token), "{detail}");
+    assert!(status(&rows, ".cursor/mcp.json").1.starts_with("not valid JSON"));
+}
+
+#[test]
+fn audit_outside_a_repository_is_an_error() {
+    let dir = crate::common::temp_dir();
+    let out = crate::common::guard(dir.path()).arg("audit").output().unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("inside a git work tree"), "{}", stderr(&out));
+}

@@ -1,0 +1,79 @@
+//! `guard redact`: standard input to standard output with secrets masked,
+//! PEM blocks whole, other bytes untouched, `--check` exit codes.
+
+use crate::common::{code, expand, guard, run_with_input, stdout, temp_dir};
+
+#[test]
+fn secrets_are_masked_and_everything_else_passes_through() {
+    let dir = temp_dir();
+    let token = expand("{{base62_crc:ghp_}}", 11);
+    let mut input = b"start \xff\xfe not utf-8\n".to_vec();
+    input.extend_from_slice(format!("export GITHUB_TOKEN={token}\nplain line\nno newline at end").as_bytes());
+    let out = run_with_input(guard(dir.path()).arg("redact"), &input);
+    assert_eq!(code(&out), 0);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(!shown.contains(&token), "{shown}");
+    let expected_mask = format!("{}…({} chars)", &token[..8], token.len());
+    let mut expected = b"start \xff\xfe not utf-8\n".to_vec();
+    expected.extend_from_slice(
+        format!("export GITHUB_TOKEN={expected_mask}\nplain line\nno newline at end").as_bytes(),
+    );
+    assert_eq!(out.stdout, expected, "{shown}");
+}
+
+#[test]
+fn a_pem_block_is_masked_whole() {
+    let dir = temp_dir();
+    let pem = expand("-----BEGIN RSA PRIVATE KEY-----\n{{pem_body:12}}\n-----END RSA PRIVATE KEY-----\n", 12);
+    let body_line = pem.lines().nth(3).unwrap().to_string();
+    let input = format!("before\n{pem}after\n");
+    let out = run_with_input(guard(dir.path()).arg("redact"), input.as_bytes());
+    let shown = stdout(&out);
+    assert_eq!(code(&out), 0);
+    assert!(!shown.contains(&body_line), "{shown}");
+    assert!(shown.starts_with("before\n-----BEGIN RSA PRIVATE KEY-----\n"), "{shown}");
+    assert!(shown.ends_with("chars)\n-----END RSA PRIVATE KEY-----\nafter\n"), "{shown}");
+}
+
+#[test]
+fn check_exits_1_only_when_something_was_masked() {
+    let dir = temp_dir();
+    let clean = run_with_input(guard(dir.path()).args(["redact", "--check"]), b"nothing here\n");
+    assert_eq!((code(&clean), stdout(&clean).as_str()), (0, "nothing here\n"));
+    let token = expand("{{base62_crc:ghp_}}", 13);
+    let dirty = run_with_input(guard(dir.path()).args(["redact", "--check"]), token.as_bytes());
+    assert_eq!(code(&dirty), 1);
+    assert!(!stdout(&dirty).contains(&token));
+    let without_check = run_with_input(guard(dir.path()).arg("redact"), token.as_bytes());
+    assert_eq!(code(&without_check), 0);
+}
+
+#[test]
+fn each_line_is_written_before_more_input_comes() {
+    use std::io::{BufRead, Write};
+    let dir = temp_dir();
+    let token = expand("{{base62_crc:ghp_}}", 14);
+    let mut child = guard(dir.path())
+        .arg("redact")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
+        sender.send(line).unwrap();
+    });
+    stdin.write_all(format!("live {token}\n").as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let line = receiver
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the line came while input stays open");
+    assert!(line.starts_with("live ghp_") && line.ends_with("chars)\n") && !line.contains(&token), "{line}");
+    drop(stdin);
+    reader.join().unwrap();
+    assert!(child.wait().unwrap().success());
+}
