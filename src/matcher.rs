@@ -72,7 +72,29 @@ pub struct Compiled {
     pub secret_group: Option<usize>,
 }
 
+/// What a chunk knows of its file, for rules that apply to some files only.
+#[derive(Debug, Clone, Copy)]
+pub enum ChunkPath<'a> {
+    /// A file at this path.
+    File(&'a Path),
+    /// No file: standard input or a message.
+    None,
+    /// A file whose path is not known yet (a blob read from history): every
+    /// rule runs, and findings are checked against each path the blob had
+    /// when they are attributed.
+    Later,
+}
+
 impl Compiled {
+    /// Whether the rule applies to a chunk from `path`.
+    pub fn applies_to_chunk(&self, path: ChunkPath<'_>) -> bool {
+        match path {
+            ChunkPath::File(path) => self.applies_to(Some(path)),
+            ChunkPath::None => self.applies_to(None),
+            ChunkPath::Later => true,
+        }
+    }
+
     /// Whether the rule applies to a chunk from `path` (`None`: standard
     /// input or a message).
     pub fn applies_to(&self, path: Option<&Path>) -> bool {
@@ -176,6 +198,15 @@ impl Matcher {
         &self.rules
     }
 
+    /// Whether the rule with this id applies to a file at `path` (unknown
+    /// ids apply: only built-in and user rules make findings).
+    pub fn rule_applies_to(&self, id: &str, path: &Path) -> bool {
+        match self.rules.iter().position(|r| r.id == id) {
+            Some(index) => self.rules[index].paths.is_empty() || self.compiled(index).applies_to(Some(path)),
+            None => true,
+        }
+    }
+
     /// The offline checksum rule `index` requires, if any.
     pub fn checksum(&self, index: usize) -> Option<Checksum> {
         self.checksums[index]
@@ -240,7 +271,7 @@ impl Matcher {
     pub fn find(
         &self,
         data: &[u8],
-        path: Option<&Path>,
+        path: ChunkPath<'_>,
         gate: Gate,
         scratch: &mut Scratch,
         out: &mut Vec<Candidate>,
@@ -263,7 +294,7 @@ impl Matcher {
         for &(rule, start, end) in windows.iter() {
             // A rule for some files only never runs its regex on others.
             if !self.rules[rule].paths.is_empty()
-                && !*applies[rule].get_or_insert_with(|| self.compiled(rule).applies_to(path))
+                && !*applies[rule].get_or_insert_with(|| self.compiled(rule).applies_to_chunk(path))
             {
                 continue;
             }

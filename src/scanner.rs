@@ -4,8 +4,9 @@
 //! credentials (`decode.rs`). No I/O, no git.
 
 use crate::decode;
+use crate::finding::SourceKind;
 use crate::finding::{self, Finding};
-use crate::matcher::{Candidate, Gate, Matcher, Scratch};
+use crate::matcher::{Candidate, ChunkPath, Gate, Matcher, Scratch};
 use crate::placeholder::{is_placeholder, names_documentation_host};
 use crate::source::Chunk;
 
@@ -48,7 +49,7 @@ impl Scanner {
     ) {
         let candidates = &mut scratch.candidates;
         candidates.clear();
-        self.matcher.find(chunk.data, chunk.path, gate, &mut scratch.matcher, candidates);
+        self.matcher.find(chunk.data, chunk_path(chunk), gate, &mut scratch.matcher, candidates);
         // A secret whose checksum is wrong is not that provider's token, and
         // not a secret at all: lower-priority rules (generic assignments)
         // matching the same text give way too.
@@ -126,7 +127,7 @@ impl Scanner {
         let secret = &chunk.data[candidate.secret.clone()];
         let rule = &self.matcher.rules()[candidate.rule];
         let compiled = self.matcher.compiled(candidate.rule);
-        if secret.is_empty() || is_placeholder(secret) || !compiled.applies_to(chunk.path) {
+        if secret.is_empty() || is_placeholder(secret) || !compiled.applies_to_chunk(chunk_path(chunk)) {
             return Verdict::Rejected;
         }
         if self.matcher.checksum(candidate.rule).is_some_and(|c| !c.verify(secret)) {
@@ -170,6 +171,16 @@ impl Scanner {
             commit: None,
             history: None,
         }
+    }
+}
+
+/// What `chunk` knows of its file: a blob of a commit without a path is one
+/// read from history, whose paths are known only later.
+fn chunk_path<'a>(chunk: &Chunk<'a>) -> ChunkPath<'a> {
+    match (chunk.path, chunk.source) {
+        (Some(path), _) => ChunkPath::File(path),
+        (None, SourceKind::Commit) => ChunkPath::Later,
+        (None, _) => ChunkPath::None,
     }
 }
 

@@ -47,6 +47,24 @@ fn secret_added_then_deleted_is_found_at_its_commit_and_not_in_head() {
     assert!(!stdout(&repo.guard().args(["scan-history"]).output().unwrap()).contains(&token(1)), "redacted");
 }
 
+/// Blobs are scanned before their paths are known; rules for some files
+/// only must still count where, and only where, the blob had such a path.
+#[test]
+fn rules_for_some_files_apply_by_the_paths_a_blob_had() {
+    let repo = TempRepo::new();
+    let passphrase = expand("{{lower:7}}{{word}}{{lower:7}}", 3);
+    let bare = expand("{{alnum:20}}7", 4);
+    repo.write("config/app.yaml", format!("database:\n  password: {passphrase}\n"));
+    repo.write("src/consts.rs", format!("const AUTH_TOKEN: u32 = {bare};\n"));
+    repo.write("deploy/app.env", format!("AUTH_TOKEN={bare}\n"));
+    repo.commit_all("config");
+    let (exit, records, err) = history(&repo, &[]);
+    assert_eq!(exit, 1, "{err}");
+    assert_eq!(one(&records, "config/app.yaml")["rule_id"], "generic-password-config");
+    assert_eq!(one(&records, "deploy/app.env")["rule_id"], "generic-unquoted");
+    assert!(records.iter().all(|r| r["path"] != "src/consts.rs"), "{records:#?}");
+}
+
 #[test]
 fn edits_keep_the_first_commit_and_head_is_known() {
     let repo = TempRepo::new();

@@ -130,7 +130,12 @@ pub fn scan(
     for BlobFinding { blob, finding } in &blobs.findings {
         let blob = &inventory.blobs[*blob as usize];
         for &(path, commit) in &blob.appearances {
-            if pipeline.filters.allows_path(&git_path(&inventory.paths[path as usize])) {
+            let file = git_path(&inventory.paths[path as usize]);
+            // Blobs were scanned before their paths were known: a rule for
+            // some files only counts where the blob had such a path.
+            if pipeline.filters.allows_path(&file)
+                || !pipeline.scanner.matcher().rule_applies_to(&finding.rule_id, &file)
+            {
                 continue;
             }
             let in_head = inventory.head_blobs.contains(&blob.oid);
