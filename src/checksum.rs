@@ -31,12 +31,18 @@ pub enum Checksum {
     GitlabCrc32,
     /// Bech32 (BIP-173), as age secret keys use: `HRP1<data><6 checksum>`.
     Bech32,
+    /// Not a checksum but the same kind of offline check: a JWT whose
+    /// payload carries a credential claim (`password`, `client_secret`,
+    /// `api_key`, `role: service_role`, ...). Failing it does not make the
+    /// text harmless (the JWT may still be a bearer token), so it vetoes
+    /// nothing.
+    JwtCredentials,
 }
 
 impl Checksum {
     /// Every name a rule may use, for error messages.
     pub const NAMES: &'static [&'static str] =
-        &["base62-crc32", "atlassian-crc32", "grafana-crc32", "gitlab-crc32", "bech32"];
+        &["base62-crc32", "atlassian-crc32", "grafana-crc32", "gitlab-crc32", "bech32", "jwt-credentials"];
 
     /// The checksum with that name, if any.
     pub fn from_name(name: &str) -> Option<Checksum> {
@@ -46,6 +52,7 @@ impl Checksum {
             "grafana-crc32" => Some(Checksum::GrafanaCrc32),
             "gitlab-crc32" => Some(Checksum::GitlabCrc32),
             "bech32" => Some(Checksum::Bech32),
+            "jwt-credentials" => Some(Checksum::JwtCredentials),
             _ => None,
         }
     }
@@ -74,7 +81,14 @@ impl Checksum {
                 }
             },
             Checksum::Bech32 => verify_bech32(secret),
+            Checksum::JwtCredentials => jwt_carries_credentials(secret),
         }
+    }
+
+    /// Whether a secret that fails this check is no secret at all, for
+    /// every rule (a wrong checksum), rather than only not this rule's.
+    pub fn vetoes(self) -> bool {
+        self != Checksum::JwtCredentials
     }
 }
 
@@ -176,6 +190,27 @@ fn verify_bech32(secret: &[u8]) -> bool {
     let values: Option<Vec<u8>> =
         data.iter().map(|c| BECH32.iter().position(|b| b == c).map(|p| p as u8)).collect();
     values.is_some_and(|values| bech32_polymod(hrp_expanded(hrp).chain(values)) == 1)
+}
+
+/// Claims that put a credential in a JWT's payload.
+const CREDENTIAL_CLAIMS: &[&[u8]] = &[
+    b"\"password\"",
+    b"\"passwd\"",
+    b"\"pwd\"",
+    b"\"secret\"",
+    b"\"client_secret\"",
+    b"\"api_key\"",
+    b"\"apikey\"",
+    b"\"private_key\"",
+    b"\"access_key\"",
+    b"\"service_role\"",
+];
+
+fn jwt_carries_credentials(secret: &[u8]) -> bool {
+    let Some(payload) = secret.split(|&b| b == b'.').nth(1) else { return false };
+    let Some(json) = crate::decode::decode_base64(payload) else { return false };
+    let json = json.to_ascii_lowercase();
+    CREDENTIAL_CLAIMS.iter().any(|claim| memchr::memmem::find(&json, claim).is_some())
 }
 
 fn verify_base62_crc32(secret: &[u8]) -> bool {

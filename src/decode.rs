@@ -91,8 +91,8 @@ fn docker_auths(data: &[u8], out: &mut Vec<Encoded>) {
     }
 }
 
-/// Standard base64 (padding optional), or `None` if `value` is not that or
-/// is too short to hold a credential.
+/// Base64, standard or URL-safe (padding optional), or `None` if `value` is
+/// not that or is too short to hold a credential.
 pub fn decode_base64(value: &[u8]) -> Option<Vec<u8>> {
     let value = value.strip_suffix(b"==").or_else(|| value.strip_suffix(b"=")).unwrap_or(value);
     if value.len() < 6 || value.len() % 4 == 1 {
@@ -105,8 +105,8 @@ pub fn decode_base64(value: &[u8]) -> Option<Vec<u8>> {
             b'A'..=b'Z' => byte - b'A',
             b'a'..=b'z' => byte - b'a' + 26,
             b'0'..=b'9' => byte - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
             _ => return None,
         };
         bits = (bits << 6) | u32::from(sextet);

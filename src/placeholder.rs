@@ -195,7 +195,7 @@ fn is_credential_name(value: &[u8]) -> bool {
 }
 
 /// Template and shell reference syntax: `${X}`, `$X`, `{{ x }}`, `{% %}`,
-/// `%(x)s`, `%X%`, `<x>`, `#{x}`, `@x@`, `{x}`.
+/// `%(x)s`, `%X%`, `<x>`, `#{x}`, `@x@`, `{x}`, `(x)`.
 fn is_reference_syntax(value: &[u8]) -> bool {
     let first = value[0];
     let last = value[value.len() - 1];
@@ -209,6 +209,7 @@ fn is_reference_syntax(value: &[u8]) -> bool {
         || (first == b'@' && last == b'@')
         || (first == b'[' && last == b']')
         || (first == b'{' && last == b'}')
+        || (first == b'(' && last == b')')
 }
 
 /// A regular expression (a password policy, a token pattern) rather than a

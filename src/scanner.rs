@@ -130,8 +130,10 @@ impl Scanner {
         if secret.is_empty() || is_placeholder(secret) || !compiled.applies_to_chunk(chunk_path(chunk)) {
             return Verdict::Rejected;
         }
-        if self.matcher.checksum(candidate.rule).is_some_and(|c| !c.verify(secret)) {
-            return Verdict::BadChecksum;
+        if let Some(checksum) = self.matcher.checksum(candidate.rule)
+            && !checksum.verify(secret)
+        {
+            return if checksum.vetoes() { Verdict::BadChecksum } else { Verdict::Rejected };
         }
         if rule.min_entropy.is_some_and(|min| finding::entropy(secret) < min)
             || names_documentation_host(&chunk.data[candidate.span.clone()])

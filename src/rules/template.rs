@@ -33,7 +33,7 @@ const WORDS: &[&str] = &[
 /// Every generator name, for error messages.
 pub const GENERATORS: &str = "alnum:N base62:N lower:N upper:N digits:N hex:N hexupper:N \
     base32:N base64:N base64url:N lowernum:N uppernum:N base62_crc:PREFIX atlassian_crc:PREFIX \
-    grafana_crc:PREFIX gitlab_crc:PREFIX bech32:HRP base64_of:GEN base64_of:TEXT(gen)TEXT \
+    grafana_crc:PREFIX gitlab_crc:PREFIX bech32:HRP base64_of:GEN base64_of:TEXT(gen)TEXT jwt:CLAIMS \
     password url_password word \
     uuid pem_body:LINES";
 
@@ -175,6 +175,21 @@ impl Expander {
                 };
                 let plain = self.expand(&inner)?;
                 out.push_str(&base64(plain.as_bytes()));
+            }
+            "jwt" => {
+                // `{{jwt:"sub":"(uuid)","password":"(password)"}}`: a signed
+                // JWT whose payload holds these claims.
+                let claims = self.expand(&arg.replace('(', "{{").replace(')', "}}"))?;
+                out.push_str("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.");
+                out.push_str(
+                    base64(format!("{{{claims}}}").as_bytes())
+                        .trim_end_matches('=')
+                        .replace('+', "-")
+                        .replace('/', "_")
+                        .as_str(),
+                );
+                out.push('.');
+                self.push_from(BASE64URL, 43, out);
             }
             "password" => self.password(PUNCT, out),
             "url_password" => self.password(URL_PUNCT, out),
