@@ -5,6 +5,7 @@
 //! and negative examples. Nothing secret-shaped is stored: every value comes
 //! from the template expander.
 
+use guard::checksum::Checksum;
 use guard::rules::BUILTIN;
 use guard::rules::template::Expander;
 
@@ -669,7 +670,8 @@ pub fn generate(seed: u64) -> Corpus {
         let shape = guard::matcher::compile(&rule.regex).expect("built-in regexes compile");
         for template in rule.negative_examples.iter() {
             let text = expand(template);
-            let wrong_checksum = rule.checksum.is_some() && shape.is_match(text.as_bytes());
+            let vetoes = rule.checksum.as_deref().and_then(Checksum::from_name).is_some_and(Checksum::vetoes);
+            let wrong_checksum = vetoes && shape.is_match(text.as_bytes());
             if wrong_checksum || PLACEHOLDER_MARKS.iter().any(|m| template.contains(m)) {
                 cases.push((path.clone(), rule.family.to_string(), false, text));
             }
