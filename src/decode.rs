@@ -6,6 +6,8 @@
 
 use std::ops::Range;
 
+use crate::placeholder::is_placeholder;
+
 /// A decoded value: where its encoded text is, and the text to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Encoded {
@@ -14,6 +16,9 @@ pub struct Encoded {
     /// What to scan: `key: value` for a one-line value (so rules that need
     /// the key's name see it), the decoded text itself otherwise.
     pub text: Vec<u8>,
+    /// Whether the decoded secret is a placeholder (`user:pass`): then the
+    /// encoded text is no secret either.
+    pub placeholder: bool,
 }
 
 /// Every encoded credential in `data` this module knows how to decode.
@@ -51,12 +56,13 @@ fn kubernetes_secret_data(data: &[u8], out: &mut Vec<Encoded>) {
                 let value = value.strip_prefix(b"\"").and_then(|v| v.strip_suffix(b"\"")).unwrap_or(value);
                 if let Some(decoded) = decode_base64(value).filter(|d| is_text(d)) {
                     let value_start = start + subslice_offset(line, value);
+                    let placeholder = is_placeholder(&decoded);
                     let text = if decoded.trim_ascii_end().contains(&b'\n') {
                         decoded
                     } else {
                         [key, b": ", decoded.trim_ascii_end()].concat()
                     };
-                    out.push(Encoded { span: value_start..value_start + value.len(), text });
+                    out.push(Encoded { span: value_start..value_start + value.len(), text, placeholder });
                 }
                 continue;
             }
@@ -86,8 +92,9 @@ fn docker_auths(data: &[u8], out: &mut Vec<Encoded>) {
         if password.is_empty() {
             continue;
         }
+        let placeholder = is_placeholder(password);
         let text = [&b"registry_password: \""[..], password, b"\""].concat();
-        out.push(Encoded { span: value_start..value_start + len, text });
+        out.push(Encoded { span: value_start..value_start + len, text, placeholder });
     }
 }
 
@@ -159,7 +166,7 @@ mod tests {
 
     #[test]
     fn docker_auth_yields_the_password() {
-        let json = br#"{"auths": {"registry.acme-corp.io": {"auth": "dXNlcjpwYXNz"}}}"#;
+        let json = br#"{"auths": {"registry.acme-corp.io": {"auth": "dXNlcjpwYXNz"}}}"#; // guard:allow
         let found = encoded_values(json);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].text, br#"registry_password: "pass""#);

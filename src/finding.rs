@@ -66,6 +66,10 @@ pub struct Finding {
     pub span: Range<usize>,
     /// The secret itself. Empty for a path-policy finding.
     pub secret: Vec<u8>,
+    /// The text as written, when the secret was decoded from it (base64 in
+    /// a Kubernetes Secret or a Docker config): what a redaction masks and
+    /// a history rewrite replaces.
+    pub encoded: Option<Vec<u8>>,
     /// How many leading bytes of the secret are a public, fixed prefix
     /// (`ghp_`, `AKIA`) that redaction may show.
     pub public_prefix: usize,

@@ -208,6 +208,7 @@ impl PathPolicy {
             end_line: 1,
             span: 0..0,
             secret: Vec::new(),
+            encoded: None,
             public_prefix: 0,
             fingerprint: finding::fingerprint(id, shown.as_os_str().as_encoded_bytes()),
             entropy: 0.0,

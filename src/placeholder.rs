@@ -34,6 +34,7 @@ const WORDS: &[&str] = &[
     "p4ssw0rd",
     "p@ssw0rd",
     "p@ssword",
+    "pass",
     "pa55word",
     "password",
     "placeholder",
@@ -167,9 +168,15 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
 /// reserved for documentation (RFC 2606 and 6761: `example.com`, `.test`,
 /// `.invalid`, `.example`): credentials for such a host are an example.
 pub fn names_documentation_host(matched: &[u8]) -> bool {
-    let Some(scheme_end) = memchr::memmem::find(matched, b"://") else { return false };
-    memchr::memchr_iter(b'@', &matched[scheme_end..]).map(|at| scheme_end + at).any(|at| {
-        let host = &matched[at + 1..];
+    memchr::memmem::find_iter(matched, b"://").any(|scheme_end| {
+        let rest = &matched[scheme_end + 3..];
+        let authority_end = rest
+            .iter()
+            .position(|b| matches!(b, b'/' | b'?' | b'#' | b'"' | b'\'' | b' ' | b'\t' | b'<' | b'>'))
+            .unwrap_or(rest.len());
+        let authority = &rest[..authority_end];
+        let Some(at) = memchr::memrchr(b'@', authority) else { return false };
+        let host = &authority[at + 1..];
         let end = host
             .iter()
             .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')))
@@ -195,7 +202,8 @@ fn is_credential_name(value: &[u8]) -> bool {
 }
 
 /// Template and shell reference syntax: `${X}`, `$X`, `{{ x }}`, `{% %}`,
-/// `%(x)s`, `%X%`, `<x>`, `#{x}`, `@x@`, `{x}`, `(x)`.
+/// `%(x)s`, `%X%`, `<x>`, `#{x}`, `@x@`, `{x}`, `(x)`, YAML tags (`!secret`,
+/// `!vault`), command-line options (`--pass-through`) and printf verbs (`%s`).
 fn is_reference_syntax(value: &[u8]) -> bool {
     let first = value[0];
     let last = value[value.len() - 1];
@@ -210,14 +218,20 @@ fn is_reference_syntax(value: &[u8]) -> bool {
         || (first == b'[' && last == b']')
         || (first == b'{' && last == b'}')
         || (first == b'(' && last == b')')
+        || (first == b'!' && value.len() > 1 && value[1..].iter().all(u8::is_ascii_alphabetic))
+        || (value.starts_with(b"--")
+            && value.get(2).is_some_and(u8::is_ascii_lowercase)
+            && value.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+        || (first == b'%' && value.len() <= 3)
 }
 
 /// A regular expression (a password policy, a token pattern) rather than a
-/// value: character classes, escapes or repetition counts.
+/// value: a character class or escape, with a repetition or an anchor.
 fn is_regex(value: &[u8]) -> bool {
-    const SYNTAX: &[&[u8]] =
-        &[b"[a-z", b"[A-Z", b"[0-9", b"[^", b"\\d", b"\\w", b"\\s", b"(?", b",}", b"]{", b"]+", b"]*"];
-    SYNTAX.iter().any(|s| memchr::memmem::find(value, s).is_some())
+    const CLASSES: &[&[u8]] = &[b"[a-z", b"[A-Z", b"[0-9", b"(?=", b"(?!", b"(?:", b"\\d", b"\\w", b"\\s"];
+    const REPEATS: &[u8] = b"{+*^$";
+    (CLASSES.iter().any(|s| memchr::memmem::find(value, s).is_some())
+        && value.iter().any(|b| REPEATS.contains(b)))
         || (value.first() == Some(&b'^') && value.last() == Some(&b'$'))
 }
 
@@ -254,6 +268,9 @@ mod tests {
             "{password}",
             "required",
             "app_password",
+            "!secret",
+            "--pass-through",
+            "%s",
         ] {
             assert!(is_placeholder(value.as_bytes()), "{value}");
         }
@@ -266,11 +283,14 @@ mod tests {
         assert!(names_documentation_host(b"ftp://u:p4ss@files.test"));
         assert!(!names_documentation_host(b"https://u:p4ss@myexample.com/x"));
         assert!(!names_documentation_host(b"postgres://u:p4ss@db.internal:5432/app")); // guard:allow
+        assert!(!names_documentation_host(b"https://api.acme.io/v1?email=ops@example.com -u admin:p4ss"));
     }
 
     #[test]
     fn real_looking_values_are_not_placeholders() {
-        for value in ["Maple7!Harbor#29", "q8Zr2LmX0vTb", "s3cr3t-Pa55!"] {
+        for value in
+            ["Maple7!Harbor#29", "q8Zr2LmX0vTb", "s3cr3t-Pa55!", "Kq8]{vLm2Tz7", "Kq8[^vLm2", "!Summer2024"]
+        {
             assert!(!is_placeholder(value.as_bytes()), "{value}");
         }
     }

@@ -75,8 +75,14 @@ fn write_masked(
         .iter()
         .filter(|f| !f.secret.is_empty())
         .filter_map(|f| {
-            let within = memchr::memmem::find(data.get(f.span.clone())?, &f.secret)?;
+            // A secret decoded from base64 is masked as written: the whole
+            // encoded text.
+            let written = f.encoded.as_deref().unwrap_or(&f.secret);
+            let within = memchr::memmem::find(data.get(f.span.clone())?, written)?;
             let start = f.span.start + within;
+            if f.encoded.is_some() {
+                return Some((start..start + written.len(), redact(written, 0)));
+            }
             let mut shown = redact(&f.secret, f.public_prefix);
             if f.secret.ends_with(b"\n") {
                 shown.push('\n');

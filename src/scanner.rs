@@ -112,8 +112,12 @@ impl Scanner {
             let inner = Chunk { data: &value.text, path: chunk.path, source: chunk.source, first_line: line };
             let mut found = Vec::new();
             self.scan_with(&inner, gate, &mut ScanScratch::default(), &mut found);
+            if found.is_empty() && !value.placeholder {
+                continue;
+            }
             mine.retain(|f| f.span.end <= value.span.start || value.span.end <= f.span.start);
             for mut finding in found {
+                finding.encoded = Some(chunk.data[value.span.clone()].to_vec());
                 finding.span = value.span.clone();
                 (finding.line, finding.column, finding.end_line) = (line, column, line);
                 mine.push(finding);
@@ -169,6 +173,7 @@ impl Scanner {
             entropy: finding::entropy(&secret),
             public_prefix,
             secret,
+            encoded: None,
             source: chunk.source,
             commit: None,
             history: None,

@@ -35,6 +35,20 @@ fn a_pem_block_is_masked_whole() {
     assert!(shown.ends_with("chars)\n-----END RSA PRIVATE KEY-----\nafter\n"), "{shown}");
 }
 
+/// A secret decoded from base64 (a Docker auth) is masked as written: the
+/// base64 text, not only the password it decodes to.
+#[test]
+fn an_encoded_docker_auth_is_masked_as_written() {
+    let dir = temp_dir();
+    let auth = expand("{{base64_of:ci:(base62_crc:ghp_)}}", 13);
+    let input = format!("{{\"auths\": {{\"registry.acme-corp.io\": {{\"auth\": \"{auth}\"}}}}}}\n");
+    let out = run_with_input(guard(dir.path()).args(["redact", "--check"]), input.as_bytes());
+    assert_eq!(code(&out), 1);
+    let shown = stdout(&out);
+    assert!(!shown.contains(&auth), "{shown}");
+    assert!(shown.contains(&format!("{}…({} chars)", &auth[..4], auth.len())), "{shown}");
+}
+
 #[test]
 fn check_exits_1_only_when_something_was_masked() {
     let dir = temp_dir();

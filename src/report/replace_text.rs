@@ -30,6 +30,10 @@ pub fn write(out: &mut dyn Write, findings: &[Finding]) -> io::Result<usize> {
         } else {
             literals.insert(secret);
         }
+        // A secret decoded from base64 is in the blobs as written.
+        if let Some(encoded) = &finding.encoded {
+            literals.insert(encoded);
+        }
     }
     // filter-repo splits an expression at its first "==>".
     literals.retain(|literal| memchr::memmem::find(literal, b"==>").is_none());
