@@ -131,7 +131,9 @@ impl Scanner {
         let secret = &chunk.data[candidate.secret.clone()];
         let rule = &self.matcher.rules()[candidate.rule];
         let compiled = self.matcher.compiled(candidate.rule);
-        if secret.is_empty() || is_placeholder(secret) || !compiled.applies_to_chunk(chunk_path(chunk)) {
+        // Rules that do not apply to the chunk's path never ran (the matcher
+        // skips them), so they make no candidate to check here.
+        if secret.is_empty() || is_placeholder(secret) {
             return Verdict::Rejected;
         }
         if let Some(checksum) = self.matcher.checksum(candidate.rule)
