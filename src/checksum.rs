@@ -3,6 +3,8 @@
 //! Each is checked on the secret alone, and each has a generator in
 //! `rules/template.rs` so rule examples carry valid ones.
 
+pub mod azure;
+
 /// Base62 alphabet used by GitHub-style tokens: digits, upper, lower.
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -31,6 +33,14 @@ pub enum Checksum {
     GitlabCrc32,
     /// Bech32 (BIP-173), as age secret keys use: `HRP1<data><6 checksum>`.
     Bech32,
+    /// Azure identifiable keys (storage, Cosmos DB, Service Bus, Functions,
+    /// ...): Marvin32 of the key's bytes with a seed per kind. Keys of an
+    /// older layout carry no checksum and pass.
+    AzureMarvin32,
+    /// Entra ID client secrets of the current `8Q~` form: Marvin32 of the
+    /// first 37 characters, 3 characters of it at the end. The legacy `7Q~`
+    /// form carries none and passes.
+    AzureEntraMarvin32,
     /// Not a checksum but the same kind of offline check: a JWT whose
     /// payload carries a credential claim (`password`, `client_secret`,
     /// `api_key`, `role: service_role`, ...). Failing it does not make the
@@ -41,8 +51,16 @@ pub enum Checksum {
 
 impl Checksum {
     /// Every name a rule may use, for error messages.
-    pub const NAMES: &'static [&'static str] =
-        &["base62-crc32", "atlassian-crc32", "grafana-crc32", "gitlab-crc32", "bech32", "jwt-credentials"];
+    pub const NAMES: &'static [&'static str] = &[
+        "base62-crc32",
+        "atlassian-crc32",
+        "grafana-crc32",
+        "gitlab-crc32",
+        "bech32",
+        "azure-marvin32",
+        "azure-entra-marvin32",
+        "jwt-credentials",
+    ];
 
     /// The checksum with that name, if any.
     pub fn from_name(name: &str) -> Option<Checksum> {
@@ -52,6 +70,8 @@ impl Checksum {
             "grafana-crc32" => Some(Checksum::GrafanaCrc32),
             "gitlab-crc32" => Some(Checksum::GitlabCrc32),
             "bech32" => Some(Checksum::Bech32),
+            "azure-marvin32" => Some(Checksum::AzureMarvin32),
+            "azure-entra-marvin32" => Some(Checksum::AzureEntraMarvin32),
             "jwt-credentials" => Some(Checksum::JwtCredentials),
             _ => None,
         }
@@ -81,6 +101,8 @@ impl Checksum {
                 }
             },
             Checksum::Bech32 => verify_bech32(secret),
+            Checksum::AzureMarvin32 => azure::verify_identifiable(secret),
+            Checksum::AzureEntraMarvin32 => azure::verify_entra_secret(secret),
             Checksum::JwtCredentials => jwt_carries_credentials(secret),
         }
     }
@@ -250,6 +272,11 @@ mod tests {
             (Checksum::GrafanaCrc32, "{{grafana_crc:glsa_}}"),
             (Checksum::GitlabCrc32, "{{gitlab_crc:glpat-}}"),
             (Checksum::Bech32, "{{bech32:AGE-SECRET-KEY-}}"),
+            (Checksum::AzureMarvin32, "{{azure_key:+ASt}}"),
+            (Checksum::AzureMarvin32, "{{azure_key:AzFu}}"),
+            (Checksum::AzureMarvin32, "{{azure_key:AzSe}}"),
+            (Checksum::AzureMarvin32, "{{azure_key:+ARm}}"),
+            (Checksum::AzureEntraMarvin32, "{{azure_entra_secret}}"),
         ];
         for (checksum, template) in cases {
             for seed in 0..50 {

@@ -4,6 +4,7 @@
 //! (checksums computed) each time. A `{{` followed by a space is literal text,
 //! so `{{ var }}` placeholders can be written as they appear in real files.
 
+use crate::checksum::azure::{entra_checksum, seal_identifiable};
 use crate::checksum::{
     BECH32, CRC_ENTROPY_LEN, atlassian_crc32, base62_crc32, bech32_checksum, gitlab_crc32, grafana_crc32,
 };
@@ -19,6 +20,8 @@ const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 const BASE64URL: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const LOWER_NUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 const UPPER_NUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+/// Characters of Entra ID client secrets.
+const ENTRA: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_~";
 /// Punctuation of generated passwords: what a bare value can hold in env
 /// files, YAML, INI and shell (no quote, `#`, `$`, `&` or `;`).
 const PUNCT: &[u8] = b"!%*+-.=?@^_~";
@@ -33,7 +36,7 @@ const WORDS: &[&str] = &[
 /// Every generator name, for error messages.
 pub const GENERATORS: &str = "alnum:N base62:N lower:N upper:N digits:N hex:N hexupper:N \
     base32:N base64:N base64url:N lowernum:N uppernum:N base62_crc:PREFIX atlassian_crc:PREFIX \
-    grafana_crc:PREFIX gitlab_crc:PREFIX bech32:HRP base64_of:GEN base64_of:TEXT(gen)TEXT jwt:CLAIMS \
+    grafana_crc:PREFIX gitlab_crc:PREFIX bech32:HRP azure_key:SIGNATURE azure_entra_secret base64_of:GEN base64_of:TEXT(gen)TEXT jwt:CLAIMS \
     password url_password word \
     uuid pem_body:LINES";
 
@@ -165,6 +168,15 @@ impl Expander {
                 key.push_str(std::str::from_utf8(&checksum).expect("bech32 is ASCII"));
                 out.push_str(&if upper { key.to_ascii_uppercase() } else { key });
             }
+            "azure_key" => self.azure_key(spec, arg, out)?,
+            "azure_entra_secret" => {
+                let start = out.len();
+                self.push_from(ENTRA, 3, out);
+                out.push_str("8Q~");
+                self.push_from(ENTRA, 31, out);
+                let checksum = entra_checksum(&out.as_bytes()[start..]);
+                out.extend(checksum.iter().map(|&b| char::from(b)));
+            }
             "base64_of" => {
                 // The argument is a generator (`base62_crc:ghp_`) or a
                 // template with `(gen)` for `{{gen}}` (`ci:(password)`).
@@ -174,7 +186,7 @@ impl Expander {
                     format!("{{{{{arg}}}}}")
                 };
                 let plain = self.expand(&inner)?;
-                out.push_str(&base64(plain.as_bytes()));
+                out.push_str(&crate::decode::encode_base64(plain.as_bytes()));
             }
             "jwt" => {
                 // `{{jwt:"sub":"(uuid)","password":"(password)"}}`: a signed
@@ -182,7 +194,7 @@ impl Expander {
                 let claims = self.expand(&arg.replace('(', "{{").replace(')', "}}"))?;
                 out.push_str("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.");
                 out.push_str(
-                    base64(format!("{{{claims}}}").as_bytes())
+                    crate::decode::encode_base64(format!("{{{claims}}}").as_bytes())
                         .trim_end_matches('=')
                         .replace('+', "-")
                         .replace('/', "_")
@@ -217,6 +229,39 @@ impl Expander {
         Ok(())
     }
 
+    /// An Azure identifiable key with signature `signature` and a valid
+    /// checksum. Search keys are alphanumeric, Functions keys URL-safe.
+    fn azure_key(&mut self, spec: &str, signature: &str, out: &mut String) -> Result<(), TemplateError> {
+        let (alphabet, random, padding) = match signature {
+            "+ASt" | "ACDb" | "+ABa" | "+AMC" | "APIM" => (BASE64, 76, "=="),
+            "+ASb" | "+AEh" | "+ARm" | "AIoT" | "AzCa" | "AZEG" => (BASE64, 33, "="),
+            "+ACR" => (BASE64, 42, ""),
+            "AzSe" => (ALNUM, 42, ""),
+            "AzFu" => (BASE64URL, 44, "=="),
+            _ => {
+                return Err(TemplateError(format!(
+                    "{{{{{spec}}}}}: no Azure key kind has signature {signature:?}"
+                )));
+            }
+        };
+        loop {
+            let mut draft = String::new();
+            self.push_from(alphabet, random, &mut draft);
+            draft.push_str(signature);
+            draft.push_str("AAAAAA");
+            draft.push_str(padding);
+            let choice = self.below(8);
+            let key = seal_identifiable(draft.as_bytes(), choice, alphabet == BASE64URL)
+                .expect("a known signature in place");
+            // The checksum may fall outside a narrower alphabet: draw again.
+            let checksum = &key.as_bytes()[random + 4..key.len() - padding.len()];
+            if checksum.iter().all(|b| alphabet.contains(b)) {
+                out.push_str(&key);
+                return Ok(());
+            }
+        }
+    }
+
     fn push_from(&mut self, alphabet: &[u8], count: usize, out: &mut String) {
         for _ in 0..count {
             out.push(alphabet[self.below(alphabet.len())] as char);
@@ -238,22 +283,6 @@ impl Expander {
             self.push_from(punctuation, 1, out);
         }
     }
-}
-
-/// Standard base64 with padding.
-fn base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for group in bytes.chunks(3) {
-        let n = group.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= group.len() {
-                out.push(char::from(BASE64[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
