@@ -1,7 +1,12 @@
 //! Turns the built-in rule files (`src/rules/builtin/*.toml`) into static Rust
 //! data at build time, so that guard never parses TOML for its own rules at
-//! start-up. The schema is shared with the library (`src/rules/spec.rs`).
+//! start-up. The schema is shared with the library (`src/rules/spec.rs`), and
+//! so is the keyword table (`src/keywords.rs`), built here for the built-in
+//! rules so that a process does not build it at start.
 
+#[path = "src/keywords.rs"]
+#[allow(dead_code)]
+mod keywords;
 #[path = "src/rules/spec.rs"]
 #[allow(dead_code)]
 mod spec;
@@ -23,6 +28,7 @@ fn main() {
     files.sort_by_key(|path| (path.file_stem().is_some_and(|stem| stem == "generic"), path.clone()));
 
     let mut ids = BTreeSet::new();
+    let mut all_rules = Vec::new();
     let mut out = String::from("&[\n");
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
@@ -33,11 +39,32 @@ fn main() {
             assert!(ids.insert(rule.id.clone()), "duplicate rule id {}", rule.id);
             let family = file.file_stem().and_then(|s| s.to_str()).expect("UTF-8 rule file name");
             emit_rule(&mut out, family, &rule);
+            all_rules.push(rule);
         }
     }
     out.push(']');
-    let target = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_rules.rs");
-    std::fs::write(target, out).expect("OUT_DIR is writable");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out_dir.join("builtin_rules.rs"), out).expect("OUT_DIR is writable");
+    let table =
+        keywords::KeywordTable::build(all_rules.iter().map(|r| (r.id.as_str(), r.keywords.as_slice())))
+            .unwrap_or_else(|err| panic!("built-in rules: {err}"));
+    std::fs::write(out_dir.join("builtin_keywords.rs"), emit_table(&table)).expect("OUT_DIR is writable");
+}
+
+/// The table as a constant expression of borrowed data.
+fn emit_table(table: &keywords::KeywordTable) -> String {
+    let numbers = |items: &[u32]| {
+        let inner: Vec<String> = items.iter().map(u32::to_string).collect();
+        format!("Cow::Borrowed(&[{}])", inner.join(","))
+    };
+    format!(
+        "KeywordTable {{ text: Cow::Borrowed({:?}), ends: {}, bucket_starts: {}, rule_ends: {}, rules: {} }}",
+        table.text,
+        numbers(&table.ends),
+        numbers(&table.bucket_starts),
+        numbers(&table.rule_ends),
+        numbers(&table.rules),
+    )
 }
 
 fn emit_rule(out: &mut String, family: &str, rule: &spec::RuleSpec) {

@@ -46,7 +46,7 @@ fn bench(c: &mut Criterion) {
     let total: usize = files.iter().map(|(_, data)| data.len()).sum();
     assert!(total > 1 << 20, "no corpus under {}", registry_sources().display());
 
-    let scanner = Scanner::new(Matcher::new(BUILTIN.to_vec()).expect("built-in rules build"));
+    let scanner = Scanner::new(Matcher::new(BUILTIN).expect("built-in rules build"));
     let mut group = c.benchmark_group("matcher");
     group.throughput(Throughput::Bytes(total as u64));
     group.sample_size(10);
@@ -56,7 +56,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             findings.clear();
             for (path, data) in &files {
-                let chunk = Chunk { data, path: Some(path), source: SourceKind::File, first_line: 1 };
+                let chunk = Chunk {
+                    data,
+                    path: Some(path),
+                    source: SourceKind::File,
+                    first_line: 1,
+                    only_lines: None,
+                };
                 scanner.scan(&chunk, &mut scratch, &mut findings);
             }
             findings.len()

@@ -236,8 +236,8 @@ fn validate_rule(spec: &RuleSpec) -> Result<()> {
     {
         bail!("unknown checksum {name:?} (known: {})", crate::checksum::Checksum::NAMES.join(", "));
     }
-    if spec.keywords.iter().any(|k| k.is_empty() || k.contains('\n')) {
-        bail!("keywords must be non-empty and on one line");
+    if spec.keywords.iter().any(|k| k.len() < 2 || k.contains('\n')) {
+        bail!("keywords must be at least two bytes long and on one line");
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ pub mod git;
 pub mod globs;
 pub mod hooks;
 pub mod json_text;
+pub mod keywords;
 pub mod matcher;
 pub mod path_policy;
 pub mod pipeline;

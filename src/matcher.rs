@@ -8,13 +8,14 @@
 //! single-line rule's match lies within one line holding one of its keywords,
 //! and [`Gate::Off`] runs every rule on every line to check exactly that.
 //!
-//! Building an automaton over ~1,000 keywords takes milliseconds, more than a
+//! Building an automaton over ~750 keywords takes milliseconds, more than a
 //! pre-commit run on a one-line change spends scanning. So a process first
-//! looks for each keyword directly (memchr's substring search over the
-//! lower-cased chunk), and builds the DFA only once it has scanned
-//! [`DIRECT_SEARCH_BYTES`] or meets a chunk too big for direct search to win.
+//! looks the keywords up directly (at each position of the lower-cased
+//! chunk, those whose first two bytes fall in that position's bucket of the
+//! [`KeywordTable`]), and builds the DFA only once it has scanned
+//! [`DIRECT_SEARCH_BYTES`].
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -28,7 +29,8 @@ use regex::bytes::{Regex, RegexBuilder};
 
 use crate::checksum::Checksum;
 use crate::globs::PathGlobs;
-use crate::rules::Rule;
+use crate::keywords::KeywordTable;
+use crate::rules::{BUILTIN, BUILTIN_KEYWORDS, Rule};
 
 /// Size limit for a compiled rule regex: generous for real rules, small
 /// enough that a pathological user pattern is an error rather than a stall.
@@ -60,8 +62,9 @@ pub struct Candidate {
 pub struct Compiled {
     /// The rule's pattern.
     pub regex: Regex,
-    /// The rule's allow patterns, matched against the secret.
-    pub allow: Vec<Regex>,
+    /// The rule's allow patterns, matched against the secret; compiled when
+    /// the rule first has a candidate.
+    allow: OnceLock<Vec<Regex>>,
     /// The files the rule applies to; `None`: every file, and text
     /// without a path.
     pub paths: Option<PathGlobs>,
@@ -120,11 +123,11 @@ pub struct Scratch {
 /// The rule set, ready to match. Built once per process.
 #[derive(Debug)]
 pub struct Matcher {
-    rules: Vec<Rule>,
+    rules: Cow<'static, [Rule]>,
     checksums: Vec<Option<Checksum>>,
     compiled: Vec<OnceLock<Compiled>>,
-    /// Lower-cased keywords, deduplicated; their index is the pattern id.
-    keywords: Vec<String>,
+    /// Lower-cased keywords, deduplicated, and the rules they gate.
+    keywords: KeywordTable,
     /// Built once direct search stops paying; `None` if it could not be
     /// built (direct search goes on).
     dfa: OnceLock<Option<DFA>>,
@@ -132,7 +135,6 @@ pub struct Matcher {
     scanned: AtomicUsize,
     /// Length of the longest keyword, for splitting a chunk in two streams.
     longest_keyword: usize,
-    keyword_rules: Vec<Vec<usize>>,
     unkeyed: Vec<usize>,
 }
 
@@ -143,10 +145,8 @@ impl Matcher {
     /// # Errors
     /// An unknown checksum name, an empty keyword, or a secret group the
     /// regex cannot have (checked once the regex compiles).
-    pub fn new(rules: Vec<Rule>) -> Result<Matcher> {
-        let mut keywords: Vec<String> = Vec::new();
-        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
-        let mut slots: HashMap<String, usize> = HashMap::new();
+    pub fn new(rules: impl Into<Cow<'static, [Rule]>>) -> Result<Matcher> {
+        let rules = rules.into();
         let mut unkeyed = Vec::new();
         let mut checksums = Vec::with_capacity(rules.len());
         for (index, rule) in rules.iter().enumerate() {
@@ -163,32 +163,22 @@ impl Matcher {
             if rule.keywords.is_empty() {
                 unkeyed.push(index);
             }
-            for keyword in rule.keywords.iter() {
-                if keyword.is_empty() || keyword.contains('\n') {
-                    bail!("rule {}: keywords must be non-empty and on one line", rule.id);
-                }
-                let lower = keyword.to_ascii_lowercase();
-                match slots.get(&lower) {
-                    Some(&slot) => keyword_rules[slot].push(index),
-                    None => {
-                        slots.insert(lower.clone(), keywords.len());
-                        keywords.push(lower);
-                        keyword_rules.push(vec![index]);
-                    }
-                }
-            }
         }
-        let longest_keyword = keywords.iter().map(String::len).max().unwrap_or(0);
+        let keywords = if is_builtin_set(&rules) {
+            BUILTIN_KEYWORDS.clone()
+        } else {
+            KeywordTable::build(rules.iter().map(|rule| (rule.id.as_ref(), rule.keywords.as_ref())))
+                .map_err(anyhow::Error::msg)?
+        };
         let compiled = rules.iter().map(|_| OnceLock::new()).collect();
         Ok(Matcher {
             rules,
             checksums,
             compiled,
+            longest_keyword: keywords.longest(),
             keywords,
             dfa: OnceLock::new(),
             scanned: AtomicUsize::new(0),
-            longest_keyword,
-            keyword_rules,
             unkeyed,
         })
     }
@@ -220,6 +210,7 @@ impl Matcher {
     pub fn compile_all(&self) -> Result<()> {
         for index in 0..self.rules.len() {
             self.try_compiled(index)?;
+            self.try_allow(index)?;
         }
         Ok(())
     }
@@ -246,13 +237,6 @@ impl Matcher {
         {
             bail!("rule {}: secret_group {group} but the regex has {groups} groups", rule.id);
         }
-        let allow = rule
-            .allow
-            .iter()
-            .map(|pattern| {
-                compile(pattern).with_context(|| format!("rule {}: invalid allow pattern", rule.id))
-            })
-            .collect::<Result<Vec<_>>>()?;
         let (excluded, included): (Vec<&str>, Vec<&str>) =
             rule.paths.iter().map(|p| p.as_ref()).partition(|p| p.starts_with('!'));
         let excluded: Vec<&str> = excluded.iter().map(|p| &p[1..]).collect();
@@ -263,16 +247,41 @@ impl Matcher {
             Ok(Some(PathGlobs::new(patterns, false).with_context(|| format!("rule {}: paths", rule.id))?))
         };
         let (paths, exclude) = (globs(&included)?, globs(&excluded)?);
+        let allow = OnceLock::new();
         Ok(self.compiled[index].get_or_init(|| Compiled { regex, allow, paths, exclude, secret_group }))
     }
 
+    /// Whether one of rule `index`'s allow patterns matches `secret`.
+    pub fn allows(&self, index: usize, secret: &[u8]) -> bool {
+        let allow = self.try_allow(index).expect("allow patterns are validated before matching");
+        allow.iter().any(|pattern| pattern.is_match(secret))
+    }
+
+    fn try_allow(&self, index: usize) -> Result<&[Regex]> {
+        let compiled = self.try_compiled(index)?;
+        if let Some(done) = compiled.allow.get() {
+            return Ok(done);
+        }
+        let rule = &self.rules[index];
+        let allow = rule
+            .allow
+            .iter()
+            .map(|pattern| {
+                compile(pattern).with_context(|| format!("rule {}: invalid allow pattern", rule.id))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(compiled.allow.get_or_init(|| allow))
+    }
+
     /// Appends to `out` every regex match of every rule the gate lets through,
-    /// sorted by rule, then position.
+    /// sorted by rule, then position. With `focus` (sorted, disjoint byte
+    /// ranges of whole lines), single-line rules run only on lines in it.
     pub fn find(
         &self,
         data: &[u8],
         path: ChunkPath<'_>,
         gate: Gate,
+        focus: Option<&[Range<usize>]>,
         scratch: &mut Scratch,
         out: &mut Vec<Candidate>,
     ) {
@@ -298,6 +307,13 @@ impl Matcher {
             {
                 continue;
             }
+            let in_focus = |focus: &[Range<usize>]| {
+                let next = focus.partition_point(|span| span.end <= start);
+                focus.get(next).is_some_and(|span| span.start <= start)
+            };
+            if focus.is_some_and(|focus| !self.rules[rule].multiline && !in_focus(focus)) {
+                continue;
+            }
             if self.rules[rule].multiline {
                 // The first window of a multi-line rule reaches the chunk's
                 // end and so covers every later one.
@@ -321,7 +337,8 @@ impl Matcher {
             if !(line.start <= start && end <= line.end) {
                 *line = line_around(data, start, end);
             }
-            for &rule in &self.keyword_rules[pattern] {
+            for &rule in self.keywords.rules_of(pattern) {
+                let rule = rule as usize;
                 let end = if self.rules[rule].multiline { data.len() } else { line.end };
                 windows.push((rule, line.start, end));
             }
@@ -351,14 +368,16 @@ impl Matcher {
         }
     }
 
-    /// Every keyword looked for on its own in the lower-cased chunk (one
-    /// occurrence per place; an occurrence overlapping an earlier one of
-    /// the same keyword is on the same line, which is all the gate needs).
+    /// Every occurrence of every keyword, found by trying at each position
+    /// of the lower-cased chunk the keywords of that position's bucket.
     fn direct_hits(&self, data: &[u8], mut on_hit: impl FnMut(usize, usize, usize, usize)) {
         let lower = data.to_ascii_lowercase();
-        for (pattern, keyword) in self.keywords.iter().enumerate() {
-            for start in memchr::memmem::find_iter(&lower, keyword.as_bytes()) {
-                on_hit(0, pattern, start, start + keyword.len());
+        for (start, pair) in lower.windows(2).enumerate() {
+            for pattern in self.keywords.candidates(pair[0], pair[1]) {
+                let keyword = self.keywords.keyword(pattern);
+                if lower[start..].starts_with(keyword) {
+                    on_hit(0, pattern, start, start + keyword.len());
+                }
             }
         }
     }
@@ -449,14 +468,20 @@ impl Matcher {
 pub const DIRECT_SEARCH_BYTES: usize = 64 << 10;
 
 /// The DFA over `keywords`, or `None` if it exceeds the crate's limits.
-fn build_dfa(keywords: &[String]) -> Option<DFA> {
+fn build_dfa(keywords: &KeywordTable) -> Option<DFA> {
     DFA::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
         .start_kind(StartKind::Unanchored)
         .prefilter(false)
-        .build(keywords)
+        .build(keywords.keywords())
         .ok()
+}
+
+/// Whether `rules` are the built-in rules themselves, whose keyword table
+/// `build.rs` has built.
+fn is_builtin_set(rules: &[Rule]) -> bool {
+    std::ptr::eq(rules, BUILTIN)
 }
 
 /// Compiles a rule pattern: bytes, Unicode off, with a size limit.
@@ -481,7 +506,25 @@ fn line_around(data: &[u8], start: usize, end: usize) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::BUILTIN;
+
+    /// The table `build.rs` wrote is the one the library builds, and a rule
+    /// set that is not the built-in one gets its own.
+    #[test]
+    fn build_time_keyword_table_is_the_runtime_one() {
+        let runtime = KeywordTable::build(BUILTIN.iter().map(|r| (r.id.as_ref(), r.keywords.as_ref())));
+        assert_eq!(runtime.as_ref(), Ok(&BUILTIN_KEYWORDS));
+        assert!(is_builtin_set(BUILTIN));
+        let mut changed = BUILTIN.to_vec();
+        changed[0].keywords = Cow::Owned(vec!["zzzz-keyword".into()]);
+        assert!(!is_builtin_set(&changed));
+        let matcher = Matcher::new(changed).expect("rules build");
+        assert_eq!(
+            matcher
+                .keywords
+                .rules_of(matcher.keywords.keywords().position(|k| k == b"zzzz-keyword").unwrap()),
+            &[0]
+        );
+    }
 
     fn hits<A: Automaton>(
         matcher: &Matcher,
@@ -499,11 +542,12 @@ mod tests {
     /// find the same keywords, in short chunks and in long two-stream ones.
     #[test]
     fn direct_search_and_dfa_find_the_same_keywords() {
-        let matcher = Matcher::new(BUILTIN.to_vec()).expect("built-in rules build");
+        let matcher = Matcher::new(BUILTIN).expect("built-in rules build");
         let dfa = build_dfa(&matcher.keywords).expect("the DFA builds");
         let mut text = String::new();
-        for (index, keyword) in matcher.keywords.iter().enumerate() {
-            text.push_str(&if index % 2 == 0 { keyword.to_ascii_uppercase() } else { keyword.clone() });
+        for (index, keyword) in matcher.keywords.keywords().enumerate() {
+            let keyword = std::str::from_utf8(keyword).expect("keywords are UTF-8");
+            text.push_str(&if index % 2 == 0 { keyword.to_ascii_uppercase() } else { keyword.to_string() });
             text.push_str(if index % 3 == 0 { "=x1;\n" } else { " " });
         }
         let long = text.repeat(3);

@@ -2,6 +2,8 @@
 //! configuration: the rule set and scanner, the path policy and the filters.
 //! Sources hand it chunks and paths; it hands back the findings that count.
 
+use std::borrow::Cow;
+
 use std::path::Path;
 
 use anyhow::{Result, bail};
@@ -49,6 +51,11 @@ impl Pipeline {
         let first_new = out.len();
         self.scanner.scan(chunk, scratch, out);
         let mut new = out.split_off(first_new);
+        if let Some(lines) = chunk.only_lines {
+            new.retain(|f| {
+                lines.iter().any(|wanted| f.line <= *wanted.end() && *wanted.start() <= f.end_line)
+            });
+        }
         self.filters.retain(chunk.data, &mut new);
         out.append(&mut new);
     }
@@ -64,11 +71,12 @@ impl Pipeline {
 }
 
 /// User rules first (a user rule with a built-in id replaces it), then the
-/// built-in rules that are not disabled, in rule-file order.
+/// built-in rules that are not disabled, in rule-file order; the built-in
+/// rules themselves, borrowed, when the configuration changes none.
 ///
 /// # Errors
 /// A disabled id that names no rule or path-policy kind.
-pub fn effective_rules(config: &Config) -> Result<Vec<Rule>> {
+pub fn effective_rules(config: &Config) -> Result<Cow<'static, [Rule]>> {
     for id in &config.disabled {
         let known = BUILTIN.iter().any(|r| r.id == id.as_str())
             || config.rules.iter().any(|r| r.id == id.as_str())
@@ -81,6 +89,10 @@ pub fn effective_rules(config: &Config) -> Result<Vec<Rule>> {
             );
         }
     }
+    let disables_a_rule = config.disabled.iter().any(|id| BUILTIN.iter().any(|r| r.id == id.as_str()));
+    if config.rules.is_empty() && !disables_a_rule {
+        return Ok(Cow::Borrowed(BUILTIN));
+    }
     let mut rules: Vec<Rule> =
         config.rules.iter().filter(|r| !config.disabled.contains(&r.id.to_string())).cloned().collect();
     rules.extend(
@@ -90,5 +102,5 @@ pub fn effective_rules(config: &Config) -> Result<Vec<Rule>> {
             .filter(|r| !config.rules.iter().any(|u| u.id == r.id))
             .cloned(),
     );
-    Ok(rules)
+    Ok(Cow::Owned(rules))
 }

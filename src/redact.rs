@@ -69,7 +69,7 @@ fn write_masked(
     output: &mut dyn Write,
 ) -> io::Result<usize> {
     findings.clear();
-    let chunk = Chunk { data, path: None, source: SourceKind::Stdin, first_line: 1 };
+    let chunk = Chunk { data, path: None, source: SourceKind::Stdin, first_line: 1, only_lines: None };
     scanner.scan(&chunk, scratch, findings);
     let mut replacements: Vec<(std::ops::Range<usize>, String)> = findings
         .iter()

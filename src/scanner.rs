@@ -3,6 +3,8 @@
 //! per secret when several rules match it; then looks inside base64-encoded
 //! credentials (`decode.rs`). No I/O, no git.
 
+use std::ops::{Range, RangeInclusive};
+
 use crate::decode;
 use crate::finding::SourceKind;
 use crate::finding::{self, Finding};
@@ -49,7 +51,15 @@ impl Scanner {
     ) {
         let candidates = &mut scratch.candidates;
         candidates.clear();
-        self.matcher.find(chunk.data, chunk_path(chunk), gate, &mut scratch.matcher, candidates);
+        let focus = chunk.only_lines.map(|lines| line_spans(chunk.data, chunk.first_line, lines));
+        self.matcher.find(
+            chunk.data,
+            chunk_path(chunk),
+            gate,
+            focus.as_deref(),
+            &mut scratch.matcher,
+            candidates,
+        );
         // A secret whose checksum is wrong is not that provider's token, and
         // not a secret at all: lower-priority rules (generic assignments)
         // matching the same text give way too.
@@ -109,7 +119,13 @@ impl Scanner {
         let mut mine = out.split_off(first_new);
         for value in encoded {
             let (line, column) = lines.position(value.span.start);
-            let inner = Chunk { data: &value.text, path: chunk.path, source: chunk.source, first_line: line };
+            let inner = Chunk {
+                data: &value.text,
+                path: chunk.path,
+                source: chunk.source,
+                first_line: line,
+                only_lines: None,
+            };
             let mut found = Vec::new();
             self.scan_with(&inner, gate, &mut ScanScratch::default(), &mut found);
             if found.is_empty() && !value.placeholder {
@@ -130,7 +146,6 @@ impl Scanner {
     fn verdict(&self, chunk: &Chunk<'_>, candidate: &Candidate) -> Verdict {
         let secret = &chunk.data[candidate.secret.clone()];
         let rule = &self.matcher.rules()[candidate.rule];
-        let compiled = self.matcher.compiled(candidate.rule);
         // Rules that do not apply to the chunk's path never ran (the matcher
         // skips them), so they make no candidate to check here.
         if secret.is_empty() || is_placeholder(secret) {
@@ -143,7 +158,7 @@ impl Scanner {
         }
         if rule.min_entropy.is_some_and(|min| finding::entropy(secret) < min)
             || names_documentation_host(&chunk.data[candidate.span.clone()])
-            || compiled.allow.iter().any(|allow| allow.is_match(secret))
+            || self.matcher.allows(candidate.rule, secret)
         {
             return Verdict::Rejected;
         }
@@ -185,6 +200,43 @@ impl Scanner {
 
 /// What `chunk` knows of its file: a blob of a commit without a path is one
 /// read from history, whose paths are known only later.
+/// The byte ranges of `lines` (numbered from `first_line`) in `data`,
+/// sorted and disjoint, each from a line's start to past its line break.
+fn line_spans(data: &[u8], first_line: usize, lines: &[RangeInclusive<usize>]) -> Vec<Range<usize>> {
+    let mut wanted: Vec<(usize, usize)> = lines.iter().map(|r| (*r.start(), *r.end())).collect();
+    wanted.sort_unstable();
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    let mut newlines = memchr::memchr_iter(b'\n', data);
+    // `line` starts at byte `at`.
+    let (mut line, mut at) = (first_line, 0);
+    for (first, last) in wanted {
+        if last < line {
+            continue;
+        }
+        while line < first {
+            let Some(newline) = newlines.next() else { return spans };
+            (line, at) = (line + 1, newline + 1);
+        }
+        let start = at;
+        let mut end = start;
+        while line <= last {
+            let Some(newline) = newlines.next() else {
+                end = data.len();
+                break;
+            };
+            (line, at, end) = (line + 1, newline + 1, newline + 1);
+        }
+        match spans.last_mut() {
+            Some(previous) if previous.end >= start => previous.end = end,
+            _ => spans.push(start..end),
+        }
+        if end == data.len() {
+            break;
+        }
+    }
+    spans
+}
+
 fn chunk_path<'a>(chunk: &Chunk<'a>) -> ChunkPath<'a> {
     match (chunk.path, chunk.source) {
         (Some(path), _) => ChunkPath::File(path),
@@ -225,5 +277,22 @@ impl<'a> LineCounter<'a> {
         self.offset = offset;
         let line_start = memchr::memrchr(b'\n', &self.data[..offset]).map_or(0, |i| i + 1);
         (self.line, offset - line_start + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_spans_cover_the_wanted_lines() {
+        let data = b"one\ntwo\nthree\nfour";
+        assert_eq!(line_spans(data, 1, &[2..=2]), vec![4..8]);
+        assert_eq!(line_spans(data, 1, &[3..=9, 1..=1]), vec![0..4, 8..data.len()]);
+        assert_eq!(line_spans(data, 1, &[1..=2, 2..=3]), vec![0..14]);
+        assert_eq!(line_spans(data, 10, &[11..=11]), vec![4..8]);
+        assert_eq!(line_spans(data, 1, &[7..=8]), Vec::<Range<usize>>::new());
+        assert_eq!(line_spans(data, 1, &[2..=usize::MAX]), vec![4..data.len()]);
+        assert_eq!(line_spans(b"one\n", 1, &[1..=usize::MAX]), vec![0..4]);
     }
 }

@@ -44,7 +44,13 @@ fn scanner_fixtures() {
                 if let Some(path) = path {
                     pipeline.check_path(path, SourceKind::File, &mut findings);
                 }
-                let chunk = Chunk { data: input.as_bytes(), path, source: SourceKind::File, first_line: 1 };
+                let chunk = Chunk {
+                    data: input.as_bytes(),
+                    path,
+                    source: SourceKind::File,
+                    first_line: 1,
+                    only_lines: None,
+                };
                 pipeline.scan_chunk(&chunk, &mut ScanScratch::default(), &mut findings);
                 let got: Vec<String> = findings.iter().map(|f| format!("{}@{}", f.rule_id, f.line)).collect();
                 if got != case.expect {

@@ -100,7 +100,13 @@ fn keyword_gate_never_loses_a_match_on_random_input() {
             }
             text.push_str(if rng.below(8) == 0 { "\r\n" } else { "\n" });
         }
-        let chunk = Chunk { data: text.as_bytes(), path: None, source: SourceKind::Stdin, first_line: 1 };
+        let chunk = Chunk {
+            data: text.as_bytes(),
+            path: None,
+            source: SourceKind::Stdin,
+            first_line: 1,
+            only_lines: None,
+        };
         let mut gated = Vec::new();
         let mut ungated = Vec::new();
         scanner.scan_with(&chunk, Gate::Keywords, &mut scratch, &mut gated);
@@ -128,7 +134,8 @@ fn keywords_across_the_two_stream_split_are_found_once() {
             text[offset - 1] = b' ';
             text[offset..offset + token.len()].copy_from_slice(token.as_bytes());
             text[offset + token.len()] = b' ';
-            let chunk = Chunk { data: &text, path: None, source: SourceKind::File, first_line: 1 };
+            let chunk =
+                Chunk { data: &text, path: None, source: SourceKind::File, first_line: 1, only_lines: None };
             let mut findings = Vec::new();
             pipeline.scanner.scan(&chunk, &mut scratch, &mut findings);
             assert_eq!(findings.len(), 1, "length {length}, token at {offset}");

@@ -99,7 +99,13 @@ fn tool_input_str<'a>(event: &'a Value, key: &str) -> Result<&'a str> {
 
 /// The secrets in `text`, which came from the assistant's side.
 fn scan_text(pipeline: &Pipeline, text: &str) -> Vec<Finding> {
-    let chunk = Chunk { data: text.as_bytes(), path: None, source: SourceKind::Stdin, first_line: 1 };
+    let chunk = Chunk {
+        data: text.as_bytes(),
+        path: None,
+        source: SourceKind::Stdin,
+        first_line: 1,
+        only_lines: None,
+    };
     let mut findings = Vec::new();
     pipeline.scan_chunk(&chunk, &mut ScanScratch::default(), &mut findings);
     findings
@@ -118,7 +124,13 @@ fn check_file(pipeline: &Pipeline, cwd: &Path, file: &Path) -> Result<Vec<Findin
     }
     let data = std::fs::read(&absolute).with_context(|| format!("reading {}", absolute.display()))?;
     if !is_binary(&data) {
-        let chunk = Chunk { data: &data, path: Some(shown), source: SourceKind::File, first_line: 1 };
+        let chunk = Chunk {
+            data: &data,
+            path: Some(shown),
+            source: SourceKind::File,
+            first_line: 1,
+            only_lines: None,
+        };
         pipeline.scan_chunk(&chunk, &mut ScanScratch::default(), &mut findings);
     }
     Ok(findings)

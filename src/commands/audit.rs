@@ -231,6 +231,7 @@ fn json_checks(root: &Path, pipeline: &Pipeline) -> Result<Vec<Check>> {
             path: Some(Path::new(file)),
             source: SourceKind::File,
             first_line: 1,
+            only_lines: None,
         };
         pipeline.scan_chunk(&chunk, &mut ScanScratch::default(), &mut findings);
         checks.push(if findings.is_empty() {

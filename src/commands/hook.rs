@@ -65,8 +65,13 @@ fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
             let end = memchr::memmem::find_iter(&message, SCISSORS)
                 .find(|&at| at >= 1 && (at == 1 || message[at - 2] == b'\n'))
                 .map_or(message.len(), |at| at - 1);
-            let chunk =
-                Chunk { data: &message[..end], path: None, source: SourceKind::Message, first_line: 1 };
+            let chunk = Chunk {
+                data: &message[..end],
+                path: None,
+                source: SourceKind::Message,
+                first_line: 1,
+                only_lines: None,
+            };
             let mut findings = Vec::new();
             pipeline.scan_chunk(&chunk, &mut ScanScratch::default(), &mut findings);
             findings

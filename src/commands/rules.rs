@@ -113,6 +113,7 @@ pub fn check(scanner: &Scanner, seed: u64, rounds: u32) -> Vec<Failure> {
                         path: path.as_deref(),
                         source: SourceKind::File,
                         first_line: 1,
+                        only_lines: None,
                     };
                     let mut findings = Vec::new();
                     scanner.scan_with(&chunk, gate, &mut ScanScratch::default(), &mut findings);

@@ -7,6 +7,8 @@ pub mod template;
 
 use std::borrow::Cow;
 
+use crate::keywords::KeywordTable;
+
 /// Text that is static for built-in rules and owned for user rules.
 pub type Text = Cow<'static, str>;
 /// A list of [`Text`], static for built-in rules.
@@ -49,6 +51,9 @@ pub struct Rule {
 
 /// Every built-in rule, in rule-file order.
 pub static BUILTIN: &[Rule] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// The keyword table of [`BUILTIN`], built by `build.rs`.
+pub static BUILTIN_KEYWORDS: KeywordTable = include!(concat!(env!("OUT_DIR"), "/builtin_keywords.rs"));
 
 impl From<spec::RuleSpec> for Rule {
     fn from(spec: spec::RuleSpec) -> Rule {

@@ -116,7 +116,8 @@ fn scan_file(pipeline: &Pipeline, path: &Path, scratch: &mut ScanScratch, out: &
     if is_binary(&data) {
         return out.skipped.push(Skip { path: path.to_path_buf(), reason: SkipReason::Binary });
     }
-    let chunk = Chunk { data: &data, path: Some(path), source: SourceKind::File, first_line: 1 };
+    let chunk =
+        Chunk { data: &data, path: Some(path), source: SourceKind::File, first_line: 1, only_lines: None };
     pipeline.scan_chunk(&chunk, scratch, &mut out.findings);
 }
 
@@ -128,7 +129,7 @@ pub fn scan_reader(pipeline: &Pipeline, mut reader: impl Read) -> Result<Outcome
     let mut data = Vec::new();
     reader.read_to_end(&mut data).context("reading standard input")?;
     let mut outcome = Outcome::default();
-    let chunk = Chunk { data: &data, path: None, source: SourceKind::Stdin, first_line: 1 };
+    let chunk = Chunk { data: &data, path: None, source: SourceKind::Stdin, first_line: 1, only_lines: None };
     pipeline.scan_chunk(&chunk, &mut ScanScratch::default(), &mut outcome.findings);
     Ok(outcome)
 }

@@ -107,14 +107,26 @@ pub fn scan(
     let mut scratch = ScanScratch::default();
     let mut message_findings: Vec<(u32, Finding)> = Vec::new();
     for (index, commit) in inventory.commits.iter().enumerate() {
-        let chunk = Chunk { data: &commit.message, path: None, source: SourceKind::Message, first_line: 1 };
+        let chunk = Chunk {
+            data: &commit.message,
+            path: None,
+            source: SourceKind::Message,
+            first_line: 1,
+            only_lines: None,
+        };
         let mut found = Vec::new();
         pipeline.scan_chunk(&chunk, &mut scratch, &mut found);
         message_findings.extend(found.into_iter().map(|f| (index as u32, f)));
     }
     for tag in &inventory.tags {
         let Some(commit) = tag.commit else { continue };
-        let chunk = Chunk { data: &tag.message, path: None, source: SourceKind::Message, first_line: 1 };
+        let chunk = Chunk {
+            data: &tag.message,
+            path: None,
+            source: SourceKind::Message,
+            first_line: 1,
+            only_lines: None,
+        };
         let mut found = Vec::new();
         pipeline.scan_chunk(&chunk, &mut scratch, &mut found);
         message_findings.extend(found.into_iter().map(|f| (commit, f)));
@@ -295,6 +307,7 @@ fn read_and_scan_blobs(
                                     path: None,
                                     source: SourceKind::Commit,
                                     first_line: 1,
+                                    only_lines: None,
                                 };
                                 pipeline.scan_chunk(&chunk, &mut scratch, &mut found);
                                 results

@@ -6,6 +6,7 @@ pub mod history;
 pub mod push;
 pub mod staged;
 
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
 use crate::finding::SourceKind;
@@ -24,6 +25,11 @@ pub struct Chunk<'a> {
     pub source: SourceKind,
     /// Line number of the first byte of `data`, 1-based.
     pub first_line: usize,
+    /// The lines (numbered as `first_line` is) whose findings are wanted,
+    /// such as the lines a commit adds; `None`: every line. Findings that
+    /// touch none of them are dropped, and single-line rules do not even run
+    /// on other lines.
+    pub only_lines: Option<&'a [RangeInclusive<usize>]>,
 }
 
 /// Whether `data` is binary by git's rule: a NUL byte in the first 8,000 bytes.

@@ -114,14 +114,9 @@ pub fn scan(repo: &Repo, pipeline: &Pipeline, remote: &str, lines: &[PushLine]) 
                             path: Some(&path),
                             source: SourceKind::Commit,
                             first_line: 1,
+                            only_lines: Some(&file.added),
                         };
-                        let mut content = Vec::new();
-                        pipeline.scan_chunk(&chunk, &mut scratch, &mut content);
-                        found.extend(content.into_iter().filter(|f| {
-                            file.added
-                                .iter()
-                                .any(|added| f.line <= *added.end() && *added.start() <= f.end_line)
-                        }));
+                        pipeline.scan_chunk(&chunk, &mut scratch, &mut found);
                     }
                 }
                 findings.extend(found.into_iter().map(|mut f| {
@@ -141,7 +136,8 @@ fn scan_message(
     scratch: &mut ScanScratch,
     findings: &mut Vec<Finding>,
 ) {
-    let chunk = Chunk { data: message, path: None, source: SourceKind::Message, first_line: 1 };
+    let chunk =
+        Chunk { data: message, path: None, source: SourceKind::Message, first_line: 1, only_lines: None };
     let mut found = Vec::new();
     pipeline.scan_chunk(&chunk, scratch, &mut found);
     findings.extend(found.into_iter().map(|mut f| {

@@ -25,7 +25,6 @@ const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
 pub fn scan(repo: &Repo, pipeline: &Pipeline, changes: Vec<ChangedFile>) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
     let mut scratch = ScanScratch::default();
-    let mut found = Vec::new();
     for file in changes {
         let path = git_path(&file.path);
         pipeline.check_path(&path, SourceKind::Staged, &mut findings);
@@ -36,12 +35,14 @@ pub fn scan(repo: &Repo, pipeline: &Pipeline, changes: Vec<ChangedFile>) -> Resu
         if is_binary(&data) || is_lfs_pointer(&data) {
             continue;
         }
-        found.clear();
-        let chunk = Chunk { data: &data, path: Some(&path), source: SourceKind::Staged, first_line: 1 };
-        pipeline.scan_chunk(&chunk, &mut scratch, &mut found);
-        findings.extend(found.drain(..).filter(|f| {
-            file.added.iter().any(|added| f.line <= *added.end() && *added.start() <= f.end_line)
-        }));
+        let chunk = Chunk {
+            data: &data,
+            path: Some(&path),
+            source: SourceKind::Staged,
+            first_line: 1,
+            only_lines: Some(&file.added),
+        };
+        pipeline.scan_chunk(&chunk, &mut scratch, &mut findings);
     }
     Ok(findings)
 }
