@@ -58,9 +58,11 @@ fn emit_table(table: &keywords::KeywordTable) -> String {
         format!("Cow::Borrowed(&[{}])", inner.join(","))
     };
     format!(
-        "KeywordTable {{ text: Cow::Borrowed({:?}), ends: {}, bucket_starts: {}, rule_ends: {}, rules: {} }}",
+        "KeywordTable {{ text: Cow::Borrowed({:?}), ends: {}, heads: {}, bucket_starts: {}, rule_ends: {}, \
+         rules: {} }}",
         table.text,
         numbers(&table.ends),
+        numbers(&table.heads),
         numbers(&table.bucket_starts),
         numbers(&table.rule_ends),
         numbers(&table.rules),

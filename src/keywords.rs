@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::ops::Range;
 
 /// Buckets of the two-byte index.
 pub const BUCKETS: usize = 4096;
@@ -25,6 +24,9 @@ pub struct KeywordTable {
     pub text: Cow<'static, str>,
     /// Where each keyword ends in `text` (it starts where the one before ends).
     pub ends: Cow<'static, [u32]>,
+    /// Each keyword's first four bytes (fewer for shorter ones, zero-filled),
+    /// little-endian: most candidates are ruled out on these alone.
+    pub heads: Cow<'static, [u32]>,
     /// `BUCKETS + 1` entries: bucket `b` holds keywords `starts[b]..starts[b + 1]`.
     pub bucket_starts: Cow<'static, [u32]>,
     /// Where each keyword's rules end in `rules`.
@@ -58,12 +60,14 @@ impl KeywordTable {
                 }
             }
         }
-        let mut table = (String::new(), Vec::new(), vec![0u32; BUCKETS + 1], Vec::new(), Vec::new());
-        let (text, ends, bucket_starts, rule_ends, all_rules) = &mut table;
+        let mut table =
+            (String::new(), Vec::new(), Vec::new(), vec![0u32; BUCKETS + 1], Vec::new(), Vec::new());
+        let (text, ends, heads, bucket_starts, rule_ends, all_rules) = &mut table;
         let as_u32 = |n: usize| u32::try_from(n).map_err(|_| "too many keywords".to_string());
         for ((bucket, keyword), rules) in &gated {
             text.push_str(keyword);
             ends.push(as_u32(text.len())?);
+            heads.push(head(keyword.as_bytes()));
             bucket_starts[bucket + 1] += 1;
             all_rules.extend(rules);
             rule_ends.push(as_u32(all_rules.len())?);
@@ -71,10 +75,11 @@ impl KeywordTable {
         for b in 0..BUCKETS {
             bucket_starts[b + 1] += bucket_starts[b];
         }
-        let (text, ends, bucket_starts, rule_ends, rules) = table;
+        let (text, ends, heads, bucket_starts, rule_ends, rules) = table;
         Ok(KeywordTable {
             text: Cow::Owned(text),
             ends: Cow::Owned(ends),
+            heads: Cow::Owned(heads),
             bucket_starts: Cow::Owned(bucket_starts),
             rule_ends: Cow::Owned(rule_ends),
             rules: Cow::Owned(rules),
@@ -108,14 +113,41 @@ impl KeywordTable {
         &self.rules[start..self.rule_ends[index] as usize]
     }
 
-    /// The keywords that may start with `first`, `second` (lower case).
-    pub fn candidates(&self, first: u8, second: u8) -> Range<usize> {
-        let b = bucket(first, second);
-        self.bucket_starts[b] as usize..self.bucket_starts[b + 1] as usize
+    /// Calls `on_match(keyword, start)` for every occurrence of every
+    /// keyword in `lower` (lower-cased text), trying at each position the
+    /// keywords of its bucket, first on their heads.
+    pub fn for_each_match(&self, lower: &[u8], mut on_match: impl FnMut(usize, usize)) {
+        let (starts, heads, ends, text) =
+            (&self.bucket_starts[..], &self.heads[..], &self.ends[..], self.text.as_bytes());
+        let byte = |at: usize| lower.get(at).map_or(0, |&b| u32::from(b));
+        // The four bytes from `start` on, little-endian, zero past the end.
+        let mut window = byte(0) | byte(1) << 8 | byte(2) << 16 | byte(3) << 24;
+        for start in 0..lower.len() {
+            let b = bucket(window as u8, (window >> 8) as u8);
+            for index in starts[b] as usize..starts[b + 1] as usize {
+                let begin = if index == 0 { 0 } else { ends[index - 1] as usize };
+                let keyword = &text[begin..ends[index] as usize];
+                let mask = u32::MAX >> (8 * 4usize.saturating_sub(keyword.len()));
+                if window & mask == heads[index]
+                    && (keyword.len() <= 4 || lower[start..].starts_with(keyword))
+                {
+                    on_match(index, start);
+                }
+            }
+            window = (window >> 8) | byte(start + 4) << 24;
+        }
     }
 
     /// Length of the longest keyword.
     pub fn longest(&self) -> usize {
         (0..self.len()).map(|index| self.keyword(index).len()).max().unwrap_or(0)
     }
+}
+
+/// The first four bytes of `bytes` (zero-filled), little-endian.
+fn head(bytes: &[u8]) -> u32 {
+    let mut four = [0u8; 4];
+    let n = bytes.len().min(4);
+    four[..n].copy_from_slice(&bytes[..n]);
+    u32::from_le_bytes(four)
 }

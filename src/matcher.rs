@@ -372,14 +372,9 @@ impl Matcher {
     /// of the lower-cased chunk the keywords of that position's bucket.
     fn direct_hits(&self, data: &[u8], mut on_hit: impl FnMut(usize, usize, usize, usize)) {
         let lower = data.to_ascii_lowercase();
-        for (start, pair) in lower.windows(2).enumerate() {
-            for pattern in self.keywords.candidates(pair[0], pair[1]) {
-                let keyword = self.keywords.keyword(pattern);
-                if lower[start..].starts_with(keyword) {
-                    on_hit(0, pattern, start, start + keyword.len());
-                }
-            }
-        }
+        self.keywords.for_each_match(&lower, |pattern, start| {
+            on_hit(0, pattern, start, start + self.keywords.keyword(pattern).len());
+        });
     }
 
     fn keyword_hits_with<A: Automaton>(
