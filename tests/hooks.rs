@@ -99,6 +99,26 @@ fn only_added_lines_count_and_partial_staging_is_judged_by_the_index() {
     assert_ne!(exit, 0);
 }
 
+/// A key pasted between a header and footer committed earlier: only its
+/// body lines are added, yet the multi-line rule sees the whole block (the
+/// staged file is scanned whole; only single-line rules skip the lines the
+/// commit does not add).
+#[test]
+fn a_multi_line_secret_around_the_added_lines_blocks_the_commit() {
+    let repo = TempRepo::new();
+    let (header, footer) = ("-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----");
+    repo.write("deploy/notes.txt", format!("{header}\n{footer}\n"));
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "--no-verify", "-m", "an empty key block"]);
+    install(&repo);
+    let body = expand("{{pem_body:12}}", 5);
+    repo.write("deploy/notes.txt", format!("{header}\n{body}\n{footer}\n"));
+    repo.git(&["add", "."]);
+    let (exit, err) = commit(&repo, &["-m", "paste the key"]);
+    assert_eq!(exit, 1, "{err}");
+    assert!(err.contains("private-key-rsa"), "{err}");
+}
+
 #[test]
 fn commit_all_commit_path_and_amend_use_the_index_git_prepares() {
     let repo = TempRepo::new();
