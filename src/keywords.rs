@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// Buckets of the two-byte index.
 pub const BUCKETS: usize = 4096;
@@ -60,12 +61,12 @@ impl KeywordTable {
                 }
             }
         }
-        let mut table =
-            (String::new(), Vec::new(), Vec::new(), vec![0u32; BUCKETS + 1], Vec::new(), Vec::new());
-        let (text, ends, heads, bucket_starts, rule_ends, all_rules) = &mut table;
+        let (mut text, mut ends, mut heads) = (String::new(), Vec::new(), Vec::new());
+        let (mut bucket_starts, mut rule_ends, mut all_rules) =
+            (vec![0u32; BUCKETS + 1], Vec::new(), Vec::new());
         let as_u32 = |n: usize| u32::try_from(n).map_err(|_| "too many keywords".to_string());
-        for ((bucket, keyword), rules) in &gated {
-            text.push_str(keyword);
+        for ((bucket, keyword), rules) in gated {
+            text.push_str(&keyword);
             ends.push(as_u32(text.len())?);
             heads.push(head(keyword.as_bytes()));
             bucket_starts[bucket + 1] += 1;
@@ -75,14 +76,13 @@ impl KeywordTable {
         for b in 0..BUCKETS {
             bucket_starts[b + 1] += bucket_starts[b];
         }
-        let (text, ends, heads, bucket_starts, rule_ends, rules) = table;
         Ok(KeywordTable {
             text: Cow::Owned(text),
             ends: Cow::Owned(ends),
             heads: Cow::Owned(heads),
             bucket_starts: Cow::Owned(bucket_starts),
             rule_ends: Cow::Owned(rule_ends),
-            rules: Cow::Owned(rules),
+            rules: Cow::Owned(all_rules),
         })
     }
 
@@ -98,8 +98,7 @@ impl KeywordTable {
 
     /// Keyword `index`, lower-cased.
     pub fn keyword(&self, index: usize) -> &[u8] {
-        let start = if index == 0 { 0 } else { self.ends[index - 1] as usize };
-        &self.text.as_bytes()[start..self.ends[index] as usize]
+        &self.text.as_bytes()[span(&self.ends, index)]
     }
 
     /// Every keyword, in index order.
@@ -109,8 +108,7 @@ impl KeywordTable {
 
     /// The rules keyword `index` gates.
     pub fn rules_of(&self, index: usize) -> &[u32] {
-        let start = if index == 0 { 0 } else { self.rule_ends[index - 1] as usize };
-        &self.rules[start..self.rule_ends[index] as usize]
+        &self.rules[span(&self.rule_ends, index)]
     }
 
     /// Calls `on_match(keyword, start)` for every occurrence of every
@@ -125,8 +123,7 @@ impl KeywordTable {
         for start in 0..lower.len() {
             let b = bucket(window as u8, (window >> 8) as u8);
             for index in starts[b] as usize..starts[b + 1] as usize {
-                let begin = if index == 0 { 0 } else { ends[index - 1] as usize };
-                let keyword = &text[begin..ends[index] as usize];
+                let keyword = &text[span(ends, index)];
                 let mask = u32::MAX >> (8 * 4usize.saturating_sub(keyword.len()));
                 if window & mask == heads[index]
                     && (keyword.len() <= 4 || lower[start..].starts_with(keyword))
@@ -142,6 +139,12 @@ impl KeywordTable {
     pub fn longest(&self) -> usize {
         (0..self.len()).map(|index| self.keyword(index).len()).max().unwrap_or(0)
     }
+}
+
+/// Item `index` of a list stored as the ends of its items.
+fn span(ends: &[u32], index: usize) -> Range<usize> {
+    let start = if index == 0 { 0 } else { ends[index - 1] as usize };
+    start..ends[index] as usize
 }
 
 /// The first four bytes of `bytes` (zero-filled), little-endian.

@@ -143,8 +143,8 @@ impl Matcher {
     /// on first use; [`Matcher::compile_all`] validates them up front.
     ///
     /// # Errors
-    /// An unknown checksum name, an empty keyword, or a secret group the
-    /// regex cannot have (checked once the regex compiles).
+    /// An unknown checksum name, a keyword shorter than two bytes, or a
+    /// secret group the regex cannot have (checked once the regex compiles).
     pub fn new(rules: impl Into<Cow<'static, [Rule]>>) -> Result<Matcher> {
         let rules = rules.into();
         let mut unkeyed = Vec::new();
@@ -247,8 +247,13 @@ impl Matcher {
             Ok(Some(PathGlobs::new(patterns, false).with_context(|| format!("rule {}: paths", rule.id))?))
         };
         let (paths, exclude) = (globs(&included)?, globs(&excluded)?);
-        let allow = OnceLock::new();
-        Ok(self.compiled[index].get_or_init(|| Compiled { regex, allow, paths, exclude, secret_group }))
+        Ok(self.compiled[index].get_or_init(|| Compiled {
+            regex,
+            allow: OnceLock::new(),
+            paths,
+            exclude,
+            secret_group,
+        }))
     }
 
     /// Whether one of rule `index`'s allow patterns matches `secret`.
