@@ -269,6 +269,25 @@ fn errors_block_and_say_how_to_bypass() {
     assert!(err.contains("guard.toml:2") && err.contains("--no-verify"), "{err}");
 }
 
+/// guard reads objects without hashing them again (as git does); an object
+/// that does not even inflate still blocks, and the error names it.
+#[test]
+fn a_corrupt_staged_object_blocks_and_is_named() {
+    let repo = TempRepo::new();
+    repo.write("a.txt", "hello\n");
+    repo.git(&["add", "a.txt"]);
+    let oid = repo.git(&["rev-parse", ":a.txt"]).trim().to_string();
+    let object = repo.path().join(".git/objects").join(&oid[..2]).join(&oid[2..]);
+    let mut permissions = std::fs::metadata(&object).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(&object, permissions).unwrap();
+    std::fs::write(&object, b"not zlib at all").unwrap();
+    let out = repo.guard().args(["hook", "pre-commit"]).output().unwrap();
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains(&oid) && stderr(&out).contains("--no-verify"), "{}", stderr(&out));
+}
+
 #[cfg(unix)]
 #[test]
 fn a_missing_guard_binary_blocks_with_a_clear_message() {

@@ -5,6 +5,7 @@
 //! environment, so the temporary index of `git commit -a` or
 //! `git commit PATH` (`GIT_INDEX_FILE`) is the one read.
 
+use std::collections::HashMap;
 use std::ops::RangeInclusive;
 
 use anyhow::{Context, Result, bail};
@@ -90,7 +91,7 @@ impl Repo {
     /// Not in a repository, or one libgit2 cannot read.
     pub fn open_from_env() -> Result<Repo> {
         let inner = Repository::open_from_env().context("opening the git repository git is running in")?;
-        Ok(Repo { inner })
+        Ok(Repo::wrap(inner))
     }
 
     /// The files commit `oid` changes, with the lines it adds: against its
@@ -246,21 +247,33 @@ fn parse_raw_and_hunks(output: &[u8]) -> Result<Vec<ChangedFile>> {
         }
     }
     let patch = output.get(position..).unwrap_or_default();
-    let mut current: Option<Oid> = None;
-    for line in patch.split(|&b| b == b'\n') {
+    let mut by_blob: HashMap<Oid, Vec<usize>> = HashMap::new();
+    for (index, file) in files.iter().enumerate() {
+        by_blob.entry(file.blob).or_default().push(index);
+    }
+    let mut current: &[usize] = &[];
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', patch).chain(std::iter::once(patch.len())) {
+        let line = &patch[start..end];
+        start = end + 1;
+        // With zero context a hunk holds only `+`, `-` and `\` lines.
+        if matches!(line.first(), None | Some(b'+' | b'-' | b'\\')) {
+            continue;
+        }
         if line.starts_with(b"diff --git ") {
-            current = None;
+            current = &[];
         } else if let Some(ids) = line.strip_prefix(b"index ") {
             let ids = std::str::from_utf8(ids).unwrap_or_default();
             let new = ids.split(' ').next().and_then(|range| range.split_once("..")).map(|(_, new)| new);
-            current = new.and_then(|new| Oid::from_str(new).ok());
-        } else if let (Some(oid), Some(header)) = (current, line.strip_prefix(b"@@ ")) {
+            let new = new.and_then(|new| Oid::from_str(new).ok());
+            current = new.and_then(|new| by_blob.get(&new)).map_or(&[], Vec::as_slice);
+        } else if let Some(header) = line.strip_prefix(b"@@ ") {
             let range = hunk_new_range(header).context("git diff wrote a malformed hunk header")?;
             if let Some(range) = range {
-                files.iter_mut().filter(|f| f.blob == oid).for_each(|f| f.added.push(range.clone()));
+                current.iter().for_each(|&index| files[index].added.push(range.clone()));
             }
-        } else if let (Some(oid), true) = (current, line.starts_with(b"Binary files ")) {
-            files.iter_mut().filter(|f| f.blob == oid).for_each(|f| f.added = vec![1..=usize::MAX]);
+        } else if line.starts_with(b"Binary files ") {
+            current.iter().for_each(|&index| files[index].added = vec![1..=usize::MAX]);
         }
     }
     Ok(files)
