@@ -269,6 +269,16 @@ fn errors_block_and_say_how_to_bypass() {
     assert!(err.contains("guard.toml:2") && err.contains("--no-verify"), "{err}");
 }
 
+/// Overwrites loose object `oid` with bytes that do not inflate.
+fn corrupt_loose_object(repo: &TempRepo, oid: &str) {
+    let object = repo.path().join(".git/objects").join(&oid[..2]).join(&oid[2..]);
+    let mut permissions = std::fs::metadata(&object).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(&object, permissions).unwrap();
+    std::fs::write(&object, b"not zlib at all").unwrap();
+}
+
 /// guard reads objects without hashing them again (as git does); an object
 /// that does not even inflate still blocks, and the error names it.
 #[test]
@@ -277,15 +287,31 @@ fn a_corrupt_staged_object_blocks_and_is_named() {
     repo.write("a.txt", "hello\n");
     repo.git(&["add", "a.txt"]);
     let oid = repo.git(&["rev-parse", ":a.txt"]).trim().to_string();
-    let object = repo.path().join(".git/objects").join(&oid[..2]).join(&oid[2..]);
-    let mut permissions = std::fs::metadata(&object).unwrap().permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    permissions.set_readonly(false);
-    std::fs::set_permissions(&object, permissions).unwrap();
-    std::fs::write(&object, b"not zlib at all").unwrap();
+    corrupt_loose_object(&repo, &oid);
     let out = repo.guard().args(["hook", "pre-commit"]).output().unwrap();
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains(&oid) && stderr(&out).contains("--no-verify"), "{}", stderr(&out));
+}
+
+/// When git's own diff fails (here HEAD's tree is corrupt), the commit is
+/// blocked with git's message, which names the object.
+#[test]
+fn a_failing_git_diff_blocks_with_gits_message() {
+    let repo = TempRepo::new();
+    repo.write("a.txt", "a\n");
+    repo.git(&["add", "a.txt"]);
+    repo.commit(&["-q", "-m", "init"]);
+    let tree = repo.git(&["rev-parse", "HEAD^{tree}"]).trim().to_string();
+    corrupt_loose_object(&repo, &tree);
+    repo.write("b.txt", "b\n");
+    repo.git(&["add", "b.txt"]);
+    let out = repo.guard().args(["hook", "pre-commit"]).output().unwrap();
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("git diff --cached failed") && stderr(&out).contains(&tree),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[cfg(unix)]

@@ -49,8 +49,7 @@ fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
     let pipeline = Pipeline::new(&config)?;
     let findings = match hook {
         GitHook::PreCommit | GitHook::PreMergeCommit => {
-            let changes = staged_diff.context("the staged diff was started above")?.wait()?;
-            staged::scan(&repo, &pipeline, changes)?
+            staged::scan_diff(&repo, &pipeline, staged_diff.context("the staged diff was started above")?)?
         }
         GitHook::PrePush { remote, .. } => {
             let mut input = String::new();

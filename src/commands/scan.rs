@@ -26,9 +26,9 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     let pipeline = Pipeline::new(&config)?;
 
     let outcome = if args.staged {
-        let changes = crate::git::changes::StagedDiff::spawn()?.wait()?;
+        let diff = crate::git::changes::StagedDiff::spawn()?;
         let repo = crate::git::Repo::open_from_env()?;
-        let findings = crate::source::staged::scan(&repo, &pipeline, changes)?;
+        let findings = crate::source::staged::scan_diff(&repo, &pipeline, diff)?;
         files::Outcome { findings, ..files::Outcome::default() }
     } else if args.paths.len() == 1 && args.paths[0] == Path::new("-") {
         files::scan_reader(&pipeline, std::io::stdin().lock())?

@@ -6,7 +6,10 @@
 //! `git commit PATH` (`GIT_INDEX_FILE`) is the one read.
 
 use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
 use std::ops::RangeInclusive;
+use std::process::{Child, ChildStdout};
+use std::thread::JoinHandle;
 
 use anyhow::{Context, Result, bail};
 use git2::{Delta, DiffFindOptions, DiffOptions, Repository};
@@ -29,7 +32,17 @@ pub struct ChangedFile {
 /// `git diff --cached` started early, so that guard builds its matcher
 /// while git compares the index with HEAD.
 pub struct StagedDiff {
-    child: std::process::Child,
+    child: Child,
+    stdout: BufReader<ChildStdout>,
+    /// git's error output, read meanwhile so that git never waits on it.
+    stderr: JoinHandle<Vec<u8>>,
+}
+
+/// The modified files of a staged diff, whose added lines git writes last
+/// (in its patch), and the rest of git's output.
+pub struct PendingHunks {
+    diff: StagedDiff,
+    files: Vec<ChangedFile>,
 }
 
 impl StagedDiff {
@@ -43,7 +56,7 @@ impl StagedDiff {
     /// # Errors
     /// git cannot be started.
     pub fn spawn() -> Result<StagedDiff> {
-        let child = super::git_command()
+        let mut child = super::git_command()
             .args([
                 "diff",
                 "--cached",
@@ -66,20 +79,111 @@ impl StagedDiff {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .context("running `git diff --cached` (guard's hooks need the git binary)")?;
-        Ok(StagedDiff { child })
+        let stdout = BufReader::with_capacity(1 << 16, child.stdout.take().context("git's output")?);
+        let mut errors = child.stderr.take().context("git's error output")?;
+        let stderr = std::thread::spawn(move || {
+            let mut text = Vec::new();
+            // Whatever was read is shown; a read error leaves it short.
+            let _ = errors.read_to_end(&mut text);
+            text
+        });
+        Ok(StagedDiff { child, stdout, stderr })
     }
 
-    /// The files the staged index changes, with the lines it adds. Pure
-    /// renames (same content) add none; submodules are skipped.
+    /// The files the staged index changes, from the list git writes before
+    /// its patch. New files add all their lines and exact renames none, so
+    /// those come at once; the modified ones wait in [`PendingHunks`] for
+    /// their hunks. Submodules are skipped.
     ///
     /// # Errors
     /// git fails (its message is included) or writes something unexpected.
-    pub fn wait(self) -> Result<Vec<ChangedFile>> {
-        let output = self.child.wait_with_output().context("waiting for git diff --cached")?;
-        if !output.status.success() {
-            bail!("git diff --cached failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+    pub fn files(mut self) -> Result<(Vec<ChangedFile>, PendingHunks)> {
+        match self.read_files() {
+            Ok((known, modified)) => Ok((known, PendingHunks { diff: self, files: modified })),
+            // git's own failure explains a short or odd output best.
+            Err(err) => Err(self.finish().err().unwrap_or(err)),
         }
-        parse_raw_and_hunks(&output.stdout)
+    }
+
+    /// Reads the NUL-separated raw entries (`:modes oids status`, path, and
+    /// a second path for renames) up to the empty field that ends them.
+    fn read_files(&mut self) -> Result<(Vec<ChangedFile>, Vec<ChangedFile>)> {
+        let (mut known, mut modified) = (Vec::new(), Vec::new());
+        let mut meta = Vec::new();
+        while self.field(&mut meta)? && !meta.is_empty() {
+            let meta = std::str::from_utf8(&meta).context("git diff wrote a malformed line")?;
+            let parts: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
+            let [_, new_mode, _, new_oid, status] = parts[..] else {
+                bail!("git diff wrote an unexpected line {meta:?}");
+            };
+            let mut path = Vec::new();
+            let mut next_path = |path: &mut Vec<u8>| -> Result<()> {
+                if !self.field(path)? {
+                    bail!("git diff stopped in the middle of a change");
+                }
+                Ok(())
+            };
+            next_path(&mut path)?;
+            if status.starts_with(['R', 'C']) {
+                next_path(&mut path)?;
+            }
+            if status.starts_with(['D', 'U']) || !matches!(new_mode, "100644" | "100755" | "120000") {
+                continue;
+            }
+            let file = ChangedFile {
+                path,
+                blob: Oid::from_str(new_oid).context("git diff wrote a malformed object id")?,
+                new_path: !status.starts_with(['M', 'T']),
+                added: Vec::new(),
+            };
+            match status.as_bytes()[0] {
+                b'A' => known.push(ChangedFile { added: vec![1..=usize::MAX], ..file }),
+                // Exact renames and copies (`--find-renames=100%`).
+                b'R' | b'C' => known.push(file),
+                _ => modified.push(file),
+            }
+        }
+        Ok((known, modified))
+    }
+
+    /// The next NUL-terminated field into `field`; false at the end.
+    fn field(&mut self, field: &mut Vec<u8>) -> Result<bool> {
+        field.clear();
+        self.stdout.read_until(0, field).context("reading git diff --cached")?;
+        if field.is_empty() {
+            return Ok(false);
+        }
+        if field.pop() != Some(0) {
+            bail!("git diff stopped in the middle of a field");
+        }
+        Ok(true)
+    }
+
+    /// Reads the rest of git's output, waits for git, and fails with its
+    /// message if it failed.
+    fn finish(mut self) -> Result<Vec<u8>> {
+        let mut rest = Vec::new();
+        let read = self.stdout.read_to_end(&mut rest).context("reading git diff --cached");
+        let status = self.child.wait().context("waiting for git diff --cached")?;
+        let errors = self.stderr.join().unwrap_or_default();
+        if !status.success() {
+            bail!("git diff --cached failed: {}", String::from_utf8_lossy(&errors).trim());
+        }
+        read?;
+        Ok(rest)
+    }
+}
+
+impl PendingHunks {
+    /// The modified files with the lines they add, once git has written its
+    /// patch and ended well.
+    ///
+    /// # Errors
+    /// git fails (its message is included) or writes a malformed hunk.
+    pub fn finish(mut self) -> Result<Vec<ChangedFile>> {
+        let patch = self.diff.finish()?;
+        add_hunks(&patch, &mut self.files)?;
+        Ok(self.files)
     }
 }
 
@@ -208,45 +312,13 @@ fn intersect(a: &[RangeInclusive<usize>], b: &[RangeInclusive<usize>]) -> Vec<Ra
     out
 }
 
-/// Parses `git diff --raw --patch --unified=0 --full-index -z`:
-/// NUL-separated raw entries (`:modes oids status`, path, and a second path
-/// for renames), an empty field, then the patch. Hunks are matched to files
-/// by the new blob id on each patch's `index OLD..NEW` line (a type change
-/// prints two patches, a conflict none, so order alone would not do). A
-/// file git shows as binary (`Binary files … differ`, by content or by a
-/// `-diff` attribute) counts as added whole: guard judges binary itself.
-fn parse_raw_and_hunks(output: &[u8]) -> Result<Vec<ChangedFile>> {
-    let mut files: Vec<ChangedFile> = Vec::new();
-    let mut position = 0;
-    let mut field = || -> Option<&[u8]> {
-        let rest = output.get(position..)?;
-        let end = memchr::memchr(0, rest)?;
-        position += end + 1;
-        Some(&rest[..end])
-    };
-    while let Some(meta) = field() {
-        if meta.is_empty() {
-            break;
-        }
-        let meta = std::str::from_utf8(meta).context("git diff wrote a malformed line")?;
-        let parts: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
-        let [_, new_mode, _, new_oid, status] = parts[..] else {
-            bail!("git diff wrote an unexpected line {meta:?}");
-        };
-        let mut path = field().context("git diff stopped in the middle of a change")?;
-        if status.starts_with(['R', 'C']) {
-            path = field().context("git diff stopped in the middle of a rename")?;
-        }
-        if !status.starts_with(['D', 'U']) && matches!(new_mode, "100644" | "100755" | "120000") {
-            files.push(ChangedFile {
-                path: path.to_vec(),
-                blob: Oid::from_str(new_oid).context("git diff wrote a malformed object id")?,
-                new_path: !status.starts_with(['M', 'T']),
-                added: Vec::new(),
-            });
-        }
-    }
-    let patch = output.get(position..).unwrap_or_default();
+/// Adds to `files` the lines git's zero-context `patch` says they add.
+/// Hunks are matched to files by the new blob id on each patch's
+/// `index OLD..NEW` line (a type change prints two patches, a conflict none,
+/// so order alone would not do). A file git shows as binary (`Binary files
+/// … differ`, by content or by a `-diff` attribute) counts as added whole:
+/// guard judges binary itself.
+fn add_hunks(patch: &[u8], files: &mut [ChangedFile]) -> Result<()> {
     let mut by_blob: HashMap<Oid, Vec<usize>> = HashMap::new();
     for (index, file) in files.iter().enumerate() {
         by_blob.entry(file.blob).or_default().push(index);
@@ -276,7 +348,7 @@ fn parse_raw_and_hunks(output: &[u8]) -> Result<Vec<ChangedFile>> {
             current.iter().for_each(|&index| files[index].added = vec![1..=usize::MAX]);
         }
     }
-    Ok(files)
+    Ok(())
 }
 
 /// The new-side lines of a hunk header `-a[,b] +c[,d] @@`, if it adds any.
