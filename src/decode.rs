@@ -126,7 +126,8 @@ pub fn decode_base64(value: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-const BASE64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// The standard base64 alphabet.
+pub const BASE64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Standard base64 with padding.
 pub fn encode_base64(bytes: &[u8]) -> String {

@@ -25,6 +25,10 @@ const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
 /// git fails, or an object cannot be read.
 pub fn scan_diff(repo: &Repo, pipeline: &Pipeline, diff: StagedDiff) -> Result<Vec<Finding>> {
     let (known, pending) = diff.files()?;
+    if known.is_empty() {
+        // Nothing to scan meanwhile (the usual edit): no thread to start.
+        return scan(repo, pipeline, pending.finish()?);
+    }
     std::thread::scope(|threads| {
         let modified = threads.spawn(move || pending.finish());
         let first = scan(repo, pipeline, known);
