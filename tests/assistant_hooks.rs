@@ -6,13 +6,13 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::common::{code, expand, guard, run_with_input, stderr, temp_dir, write};
+use crate::common::{Run, code, expand, guard, stderr, temp_dir, write};
 
 const GITHUB: &str = "{{base62_crc:ghp_}}";
 
 /// Runs the hook in `dir` on `event`; returns (exit code, standard error).
 fn hook(dir: &Path, event: &serde_json::Value) -> (i32, String) {
-    let out = run_with_input(guard(dir).args(["hook", "claude"]), event.to_string().as_bytes());
+    let out = guard(dir).args(["hook", "claude"]).run_with_input(event.to_string().as_bytes());
     (code(&out), stderr(&out))
 }
 
@@ -108,7 +108,7 @@ fn other_events_and_tools_pass_and_a_broken_event_blocks() {
     assert_eq!(hook(dir.path(), &edit).0, 0);
     let stop = json!({ "cwd": dir.path(), "hook_event_name": "Stop" });
     assert_eq!(hook(dir.path(), &stop).0, 0);
-    let out = run_with_input(guard(dir.path()).args(["hook", "claude"]), b"not json");
+    let out = guard(dir.path()).args(["hook", "claude"]).run_with_input(b"not json");
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("not JSON"), "{}", stderr(&out));
     let no_prompt = json!({ "cwd": dir.path(), "hook_event_name": "UserPromptSubmit" });
@@ -121,15 +121,15 @@ fn install_claude_merges_and_uninstall_restores_every_byte() {
     let original =
         "{\n\t\"permissions\": {\"allow\": [\"Bash(npm test)\"]},\n\t\"hooks\": {\"Stop\": []}\n}\n";
     let settings = write(dir.path(), ".claude/settings.json", original);
-    let out = guard(dir.path()).args(["install", "--claude"]).output().unwrap();
+    let out = guard(dir.path()).args(["install", "--claude"]).run();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let installed = std::fs::read_to_string(&settings).unwrap();
     assert!(installed.starts_with("{\n\t\"permissions\": {\"allow\": [\"Bash(npm test)\"]},\n\t\"hooks\": {\"Stop\": [], \"PreToolUse\": [\n"), "{installed}");
     let value: serde_json::Value = serde_json::from_str(&installed).unwrap();
     assert_eq!(value["hooks"]["PreToolUse"][0]["matcher"], "Read|Grep|Bash");
-    guard(dir.path()).args(["install", "--claude"]).output().unwrap();
+    guard(dir.path()).args(["install", "--claude"]).run();
     assert_eq!(std::fs::read_to_string(&settings).unwrap(), installed, "installing twice changes nothing");
-    let out = guard(dir.path()).args(["uninstall", "--claude"]).output().unwrap();
+    let out = guard(dir.path()).args(["uninstall", "--claude"]).run();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(&settings).unwrap(), original);
 }
@@ -137,7 +137,7 @@ fn install_claude_merges_and_uninstall_restores_every_byte() {
 #[test]
 fn installed_hook_command_runs_guard_from_path_and_blocks_without_it() {
     let dir = temp_dir();
-    let out = guard(dir.path()).args(["install", "--claude"]).output().unwrap();
+    let out = guard(dir.path()).args(["install", "--claude"]).run();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let settings = dir.path().join(".claude/settings.json");
     let value: serde_json::Value =
@@ -148,20 +148,21 @@ fn installed_hook_command_runs_guard_from_path_and_blocks_without_it() {
     let bin_dir = Path::new(env!("CARGO_BIN_EXE_guard")).parent().unwrap();
     let run = |path: &std::ffi::OsStr| {
         let mut sh = std::process::Command::new("sh");
-        sh.args(["-c", &command]).current_dir(dir.path()).env_clear().env("PATH", path);
-        run_with_input(&mut sh, event.as_bytes())
+        sh.args(["-c", &command]).current_dir(dir.path()).env("PATH", path);
+        sh.run_with_input(event.as_bytes())
     };
-    let system_path = std::env::var_os("PATH").unwrap_or_default();
+    // The tests' PATH: system directories, none of them holding a guard.
+    let system_path = crate::common::path();
     let mut with_guard = std::ffi::OsString::from(bin_dir);
     with_guard.push(":");
-    with_guard.push(&system_path);
+    with_guard.push(system_path);
     let out = run(&with_guard);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("blocked this prompt"), "{}", stderr(&out));
-    let out = run(&system_path);
+    let out = run(system_path);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("guard is not installed"), "{}", stderr(&out));
-    let out = guard(dir.path()).args(["uninstall", "--claude"]).output().unwrap();
+    let out = guard(dir.path()).args(["uninstall", "--claude"]).run();
     assert_eq!(code(&out), 0);
     assert!(!dir.path().join(".claude").exists(), "a settings file guard created is removed");
 }
@@ -172,14 +173,13 @@ fn install_claude_global_writes_the_users_settings_and_refuses_broken_json() {
     let project = temp_dir();
     let out = crate::common::guard_with_home(project.path(), home.path())
         .args(["install", "--claude", "--global"])
-        .output()
-        .unwrap();
+        .run();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(home.path().join(".claude/settings.json").is_file());
     assert!(!project.path().join(".claude").exists());
 
     let broken = write(project.path(), ".claude/settings.json", "{ \"hooks\": ");
-    let out = guard(project.path()).args(["install", "--claude"]).output().unwrap();
+    let out = guard(project.path()).args(["install", "--claude"]).run();
     assert_eq!(code(&out), 2);
     assert!(
         stderr(&out).contains("settings.json") && stderr(&out).contains("not valid JSON"),

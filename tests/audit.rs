@@ -4,11 +4,11 @@
 
 use serde_json::Value;
 
-use crate::common::{TempRepo, code, expand, stderr, stdout};
+use crate::common::{Run, TempRepo, code, expand, stderr, stdout};
 
 /// Runs `guard audit ARGS --format json`; returns (exit, status by check).
 fn audit(repo: &TempRepo, args: &[&str]) -> (i32, Vec<(String, String, String)>) {
-    let out = repo.guard().arg("audit").args(args).args(["--format", "json"]).output().unwrap();
+    let out = repo.guard().arg("audit").args(args).args(["--format", "json"]).run();
     let document: Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}{}", stdout(&out), stderr(&out)));
     let rows = document["checks"]
@@ -44,7 +44,7 @@ fn a_bare_repository_fails_on_hooks_and_tracked_secret_files() {
         ("fail", ".env (git rm --cached each, add it to .gitignore, and rotate what it held)")
     );
     assert_eq!(status(&rows, "assistant controls").0, "warn");
-    let out = repo.guard().args(["install"]).output().unwrap();
+    let out = repo.guard().args(["install"]).run();
     assert_eq!(code(&out), 0);
     repo.git(&["rm", "-q", "--cached", ".env"]);
     let (exit, rows) = audit(&repo, &[]);
@@ -52,7 +52,7 @@ fn a_bare_repository_fails_on_hooks_and_tracked_secret_files() {
     assert_eq!(status(&rows, "git hooks").0, "pass");
     let (_, rows) = audit(&repo, &["--ci"]);
     assert_eq!(status(&rows, "git hooks").0, "skip");
-    let human = repo.guard().args(["audit", "--ci"]).output().unwrap();
+    let human = repo.guard().args(["audit", "--ci"]).run();
     assert!(stdout(&human).contains("SKIP  git hooks"), "{}", stdout(&human));
 }
 
@@ -89,7 +89,7 @@ fn fix_appends_keeps_every_byte_is_idempotent_and_then_the_audit_passes() {
     repo.write(".aiexclude", "");
     repo.write(".claude/settings.json", settings);
     repo.write("guard.toml", "[audit]\nsensitive = [\"*.secret.yaml\"]\n");
-    let out = repo.guard().args(["audit", "--ci", "--fix"]).output().unwrap();
+    let out = repo.guard().args(["audit", "--ci", "--fix"]).run();
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     let read = |f: &str| std::fs::read_to_string(repo.path().join(f)).unwrap();
     let fixed_cursor = read(".cursorignore");
@@ -105,7 +105,7 @@ fn fix_appends_keeps_every_byte_is_idempotent_and_then_the_audit_passes() {
         "{fixed_settings}"
     );
     let fixed_aiexclude = read(".aiexclude");
-    let again = repo.guard().args(["audit", "--ci", "--fix"]).output().unwrap();
+    let again = repo.guard().args(["audit", "--ci", "--fix"]).run();
     assert_eq!(code(&again), 0);
     assert_eq!(
         (read(".cursorignore"), read(".aiexclude"), read(".claude/settings.json")),
@@ -122,7 +122,7 @@ fn fix_creates_claude_settings_when_the_project_uses_claude() {
     repo.write("CLAUDE.md", "# notes\n");
     let (exit, rows) = audit(&repo, &["--ci"]);
     assert_eq!((exit, status(&rows, "Claude Code permissions.deny").0), (1, "fail"));
-    let out = repo.guard().args(["audit", "--ci", "--fix"]).output().unwrap();
+    let out = repo.guard().args(["audit", "--ci", "--fix"]).run();
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     let created = std::fs::read_to_string(repo.path().join(".claude/settings.json")).unwrap();
     assert!(
@@ -140,7 +140,7 @@ fn settings_files_must_parse_and_hold_no_secret() {
         format!("{{\"servers\": {{\"gh\": {{\"env\": {{\"GITHUB_TOKEN\": \"{token}\"}}}}}}}}\n"),
     );
     repo.write(".cursor/mcp.json", "{ not json");
-    let out = repo.guard().args(["audit", "--ci"]).output().unwrap();
+    let out = repo.guard().args(["audit", "--ci"]).run();
     assert!(!stdout(&out).contains(&token), "{}", stdout(&out));
     let (exit, rows) = audit(&repo, &["--ci"]);
     assert_eq!(exit, 1);
@@ -152,7 +152,7 @@ fn settings_files_must_parse_and_hold_no_secret() {
 #[test]
 fn audit_outside_a_repository_is_an_error() {
     let dir = crate::common::temp_dir();
-    let out = crate::common::guard(dir.path()).arg("audit").output().unwrap();
+    let out = crate::common::guard(dir.path()).arg("audit").run();
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("inside a git work tree"), "{}", stderr(&out));
 }

@@ -2,9 +2,8 @@
 //! closed pipes, ignore files, configuration and its errors.
 
 use std::io::Read;
-use std::process::Stdio;
 
-use crate::common::{code, expand, guard, run_with_input, stderr, stdout, temp_dir, write};
+use crate::common::{Run, code, expand, guard, stderr, stdout, temp_dir, write};
 
 const GITHUB: &str = "{{base62_crc:ghp_}}";
 
@@ -12,13 +11,13 @@ const GITHUB: &str = "{{base62_crc:ghp_}}";
 fn exit_0_when_clean_1_on_findings_2_on_error() {
     let dir = temp_dir();
     write(dir.path(), "clean.txt", "nothing to see here\n");
-    let clean = guard(dir.path()).args(["scan", "clean.txt"]).output().unwrap();
+    let clean = guard(dir.path()).args(["scan", "clean.txt"]).run();
     assert_eq!(code(&clean), 0, "{}", stderr(&clean));
     assert!(stdout(&clean).contains("no secrets found"));
 
     let token = expand(GITHUB, 1);
     write(dir.path(), "app.cfg", format!("x = 1\ntoken = {token}\n"));
-    let found = guard(dir.path()).args(["scan", "app.cfg"]).output().unwrap();
+    let found = guard(dir.path()).args(["scan", "app.cfg"]).run();
     assert_eq!(code(&found), 1);
     let text = stdout(&found);
     assert!(text.contains("app.cfg:2:9: github-pat-classic"), "{text}");
@@ -26,11 +25,11 @@ fn exit_0_when_clean_1_on_findings_2_on_error() {
     assert!(text.contains(&format!("{}…(40 chars)", &token[..8])), "{text}");
     assert!(text.contains("guard:allow"), "the report says how to allow: {text}");
 
-    let missing = guard(dir.path()).args(["scan", "does-not-exist"]).output().unwrap();
+    let missing = guard(dir.path()).args(["scan", "does-not-exist"]).run();
     assert_eq!(code(&missing), 2);
     assert!(stderr(&missing).contains("does-not-exist"), "{}", stderr(&missing));
 
-    let usage = guard(dir.path()).args(["scan", "--format", "xml"]).output().unwrap();
+    let usage = guard(dir.path()).args(["scan", "--format", "xml"]).run();
     assert_eq!(code(&usage), 2);
 }
 
@@ -39,7 +38,7 @@ fn no_redact_shows_the_secret() {
     let dir = temp_dir();
     let token = expand(GITHUB, 2);
     write(dir.path(), "a.txt", format!("{token}\n"));
-    let out = guard(dir.path()).args(["scan", "--no-redact", "a.txt"]).output().unwrap();
+    let out = guard(dir.path()).args(["scan", "--no-redact", "a.txt"]).run();
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).contains(&token));
 }
@@ -50,7 +49,7 @@ fn json_and_jsonl_follow_the_finding_contract() {
     let token = expand(GITHUB, 3);
     let key = expand("AKIA{{base32:16}}", 3);
     write(dir.path(), "a.env.txt", format!("A={token}\nB={key}\n"));
-    let out = guard(dir.path()).args(["scan", "--format", "json", "a.env.txt"]).output().unwrap();
+    let out = guard(dir.path()).args(["scan", "--format", "json", "a.env.txt"]).run();
     assert_eq!(code(&out), 1);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert_eq!(doc["schema_version"], 1);
@@ -78,7 +77,7 @@ fn json_and_jsonl_follow_the_finding_contract() {
     assert_eq!(first["source"], "file");
     assert!(!stdout(&out).contains(&token) && !stdout(&out).contains(&key), "JSON must be redacted");
 
-    let lines = guard(dir.path()).args(["scan", "--format", "jsonl", "a.env.txt"]).output().unwrap();
+    let lines = guard(dir.path()).args(["scan", "--format", "jsonl", "a.env.txt"]).run();
     assert_eq!(code(&lines), 1);
     let text = stdout(&lines);
     assert_eq!(text.lines().count(), 2);
@@ -95,7 +94,7 @@ fn fingerprint_survives_moving_the_secret() {
     write(dir.path(), "one.txt", format!("{token}\n"));
     write(dir.path(), "two.txt", format!("\n\n  moved: {token}\n"));
     let print = |file: &str| {
-        let out = guard(dir.path()).args(["scan", "--format", "jsonl", file]).output().unwrap();
+        let out = guard(dir.path()).args(["scan", "--format", "jsonl", file]).run();
         let record: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
         record["fingerprint"].as_str().unwrap().to_string()
     };
@@ -111,10 +110,7 @@ fn report_file_is_private_and_stdout_stays_empty() {
     let report = dir.path().join("report.json");
     std::fs::write(&report, "old").unwrap();
     std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let out = guard(dir.path())
-        .args(["scan", "--format", "json", "--output", "report.json", "a.txt"])
-        .output()
-        .unwrap();
+    let out = guard(dir.path()).args(["scan", "--format", "json", "--output", "report.json", "a.txt"]).run();
     assert_eq!(code(&out), 1);
     assert!(out.stdout.is_empty());
     let mode = std::fs::metadata(&report).unwrap().permissions().mode() & 0o777;
@@ -127,10 +123,10 @@ fn report_file_is_private_and_stdout_stays_empty() {
 fn standard_input_is_scanned() {
     let dir = temp_dir();
     let text = format!("please debug: OPENAI_API_KEY=sk-proj-{}\n", expand("{{base64url:80}}", 6));
-    let out = run_with_input(guard(dir.path()).args(["scan", "-"]), text.as_bytes());
+    let out = guard(dir.path()).args(["scan", "-"]).run_with_input(text.as_bytes());
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).contains("<stdin>:1:"), "{}", stdout(&out));
-    let clean = run_with_input(guard(dir.path()).args(["scan", "-", "--quiet"]), b"just a question\n");
+    let clean = guard(dir.path()).args(["scan", "-", "--quiet"]).run_with_input(b"just a question\n");
     assert_eq!(code(&clean), 0);
     assert!(clean.stdout.is_empty());
 }
@@ -140,31 +136,20 @@ fn closed_stdout_pipe_is_not_an_error() {
     let dir = temp_dir();
     let lines: String = (0..3000).map(|i| format!("k{i} = {}\n", expand(GITHUB, i))).collect();
     write(dir.path(), "many.txt", lines);
-    let mut child = guard(dir.path())
-        .args(["scan", "many.txt"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let mut first = [0u8; 16];
-    stdout.read_exact(&mut first).unwrap();
-    drop(stdout);
-    let out = child.wait_with_output().unwrap();
+    let mut child = guard(dir.path()).args(["scan", "many.txt"]).start();
+    let mut stdout = child.stdout();
+    // Read in a thread, so that a guard that never writes times out in
+    // `finish` (which kills it, ending this read) instead of hanging here.
+    let reader = std::thread::spawn(move || stdout.read_exact(&mut [0u8; 16]));
+    let out = child.finish();
+    reader.join().unwrap().expect("guard wrote the start of its report");
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(!stderr(&out).contains("error"), "{}", stderr(&out));
 }
 
 fn git(dir: &std::path::Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .stdout(Stdio::null())
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
+    let out = crate::common::git(dir).args(args).run();
+    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
 }
 
 #[test]
@@ -175,13 +160,13 @@ fn gitignore_is_honoured_unless_no_ignore_and_dotfiles_are_scanned() {
     write(dir.path(), ".env", "DEBUG=1\n");
     write(dir.path(), "build/out.txt", format!("{}\n", expand(GITHUB, 7)));
     write(dir.path(), ".hidden/settings.yml", format!("token: {}\n", expand(GITHUB, 8)));
-    let out = guard(dir.path()).args(["scan", "--format", "jsonl"]).output().unwrap();
+    let out = guard(dir.path()).args(["scan", "--format", "jsonl"]).run();
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
     assert!(text.contains(".hidden/settings.yml"), "{text}");
     assert!(!text.contains("build/out.txt") && !text.contains("file-dotenv"), "{text}");
 
-    let all = guard(dir.path()).args(["scan", "--no-ignore", "--format", "jsonl"]).output().unwrap();
+    let all = guard(dir.path()).args(["scan", "--no-ignore", "--format", "jsonl"]).run();
     let text = stdout(&all);
     assert!(text.contains("build/out.txt") && text.contains("file-dotenv"), "{text}");
     assert!(!text.contains(".git/"), "{text}");
@@ -202,7 +187,7 @@ fn path_policy_names_secret_files_but_not_source_code() {
     for name in ["src/credentials.rs", "src/CredentialsProvider.java", ".env.example", "id_ed25519.pub"] {
         write(dir.path(), name, "fine\n");
     }
-    let out = guard(dir.path()).args(["scan", "--format", "jsonl", "."]).output().unwrap();
+    let out = guard(dir.path()).args(["scan", "--format", "jsonl", "."]).run();
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 5, "{text}");
@@ -244,8 +229,8 @@ negative_examples = ["key = acme_{{hex:8}}"]
     write(dir.path(), "src/c.txt", format!("x = ghp_notreal{}\n", expand("{{alnum:29}}", 9)));
     write(dir.path(), "k8s/db.secret.yaml", "kind: Secret\n");
     write(dir.path(), "dev.pem", "not a key\n");
-    std::process::Command::new("git").args(["init", "-q"]).current_dir(dir.path()).status().unwrap();
-    let out = guard(dir.path()).args(["scan", "--format", "jsonl"]).output().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    let out = guard(dir.path()).args(["scan", "--format", "jsonl"]).run();
     let text = stdout(&out);
     assert_eq!(code(&out), 1, "{text}{}", stderr(&out));
     let rules: Vec<String> = text
@@ -256,10 +241,10 @@ negative_examples = ["key = acme_{{hex:8}}"]
         .collect();
     assert_eq!(rules, ["file-custom", "acme-token"], "{text}");
 
-    let check = guard(dir.path()).args(["rules", "check"]).output().unwrap();
+    let check = guard(dir.path()).args(["rules", "check"]).run();
     assert_eq!(code(&check), 0, "{}", stdout(&check));
     assert!(stdout(&check).contains(" passed, 0 failed"));
-    let list = guard(dir.path()).args(["rules", "list"]).output().unwrap();
+    let list = guard(dir.path()).args(["rules", "list"]).run();
     assert!(stdout(&list).contains("acme-token") && !stdout(&list).contains("aws-access-key-id "));
 }
 
@@ -271,7 +256,7 @@ fn rules_check_fails_a_rule_whose_example_does_not_match() {
         "rules.toml",
         "[[rule]]\nid = \"broken\"\ndescription = \"d\"\nkeywords = [\"zz_\"]\nregex = 'zz_[0-9]{40}'\nexamples = [\"zz_{{digits:10}}\"]\n",
     );
-    let out = guard(dir.path()).args(["rules", "check", "--config", "rules.toml"]).output().unwrap();
+    let out = guard(dir.path()).args(["rules", "check", "--config", "rules.toml"]).run();
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).contains("FAIL broken: example not found"), "{}", stdout(&out));
 }
@@ -291,7 +276,7 @@ fn config_errors_name_file_line_and_rule_and_exit_2() {
     ];
     for (text, expected) in cases {
         write(dir.path(), "guard.toml", text);
-        let out = guard(dir.path()).args(["scan", "--config", "guard.toml", "guard.toml"]).output().unwrap();
+        let out = guard(dir.path()).args(["scan", "--config", "guard.toml", "guard.toml"]).run();
         assert_eq!(code(&out), 2, "{text}");
         assert!(stderr(&out).contains(expected), "expected {expected:?} in {}", stderr(&out));
     }
@@ -302,7 +287,7 @@ fn a_config_error_never_echoes_a_secret() {
     let dir = temp_dir();
     let token = expand(GITHUB, 10);
     write(dir.path(), "guard.toml", format!("[allow]\nstopwords = [\"a\"]\ntypo = \"{token}\"\n"));
-    let out = guard(dir.path()).args(["scan", "--config", "guard.toml", "."]).output().unwrap();
+    let out = guard(dir.path()).args(["scan", "--config", "guard.toml", "."]).run();
     assert_eq!(code(&out), 2);
     assert!(!stderr(&out).contains(&token), "{}", stderr(&out));
 }
@@ -310,10 +295,6 @@ fn a_config_error_never_echoes_a_secret() {
 #[test]
 fn the_project_passes_its_own_scan() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = guard(root)
-        .args(["scan", "--format", "jsonl", "."])
-        .env("HOME", std::env::temp_dir())
-        .output()
-        .unwrap();
+    let out = guard(root).args(["scan", "--format", "jsonl", "."]).env("HOME", std::env::temp_dir()).run();
     assert_eq!(code(&out), 0, "guard finds secrets in its own tree:\n{}{}", stdout(&out), stderr(&out));
 }

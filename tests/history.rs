@@ -1,7 +1,7 @@
 //! `guard scan-history` on repositories built with the real git: every shape
 //! a secret takes in a history, each asserted with its introducing commit.
 
-use crate::common::{TempRepo, code, expand, stderr, stdout, temp_dir};
+use crate::common::{Run, TempRepo, code, expand, stderr, stdout, temp_dir};
 
 const GITHUB: &str = "{{base62_crc:ghp_}}";
 
@@ -11,7 +11,7 @@ fn token(seed: u64) -> String {
 
 /// Runs `guard scan-history --format jsonl ARGS` and parses the records.
 fn history(repo: &TempRepo, args: &[&str]) -> (i32, Vec<serde_json::Value>, String) {
-    let out = repo.guard().args(["scan-history", "--format", "jsonl"]).args(args).output().unwrap();
+    let out = repo.guard().args(["scan-history", "--format", "jsonl"]).args(args).run();
     let records = stdout(&out).lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
     (code(&out), records, stderr(&out))
 }
@@ -44,7 +44,7 @@ fn secret_added_then_deleted_is_found_at_its_commit_and_not_in_head() {
     assert_eq!(finding["in_head"], false);
     assert_eq!(finding["refs"], serde_json::json!(["main"]));
     assert!(finding["rotate"].as_str().unwrap().contains("github.com/settings/tokens"));
-    assert!(!stdout(&repo.guard().args(["scan-history"]).output().unwrap()).contains(&token(1)), "redacted");
+    assert!(!stdout(&repo.guard().args(["scan-history"]).run()).contains(&token(1)), "redacted");
 }
 
 /// Blobs are scanned before their paths are known; rules for some files
@@ -77,7 +77,7 @@ fn edits_keep_the_first_commit_and_head_is_known() {
     assert_eq!(finding["commit"], first.as_str());
     assert_eq!(finding["line"], 1, "line in the introducing version");
     assert_eq!(finding["in_head"], true);
-    let human = stdout(&repo.guard().args(["scan-history"]).output().unwrap());
+    let human = stdout(&repo.guard().args(["scan-history"]).run());
     assert!(human.contains("occurrences: 2 (in app.cfg)"), "{human}");
     assert!(human.contains("in HEAD:     yes"), "{human}");
 }
@@ -93,7 +93,7 @@ fn a_secret_only_in_a_merge_resolution() {
     repo.git(&["checkout", "-q", "main"]);
     repo.write("settings.py", "DEBUG = None\n");
     repo.commit_all("main side");
-    let merge = repo.command(&["merge", "-q", "feature"]).output().unwrap();
+    let merge = repo.command(&["merge", "-q", "feature"]).run();
     assert!(!merge.status.success(), "the merge must conflict");
     repo.write("settings.py", format!("DEBUG = False\nSTRIPE = \"sk_live_{}\"\n", expand("{{alnum:32}}", 3)));
     repo.git(&["add", "settings.py"]);
@@ -163,7 +163,7 @@ fn a_renamed_file_is_one_secret_in_two_places() {
     assert_eq!(one(&records, "old/name.yml")["commit"], first.as_str());
     assert_eq!(one(&records, "new/name.yml")["commit"], renamed.as_str());
     assert_eq!(records[0]["fingerprint"], records[1]["fingerprint"]);
-    let human = stdout(&repo.guard().args(["scan-history"]).output().unwrap());
+    let human = stdout(&repo.guard().args(["scan-history"]).run());
     assert!(human.starts_with("[1/1] slack-bot-token"), "grouped by secret: {human}");
 }
 
@@ -191,10 +191,7 @@ fn a_shallow_clone_attributes_to_the_boundary_commit() {
     origin.commit_all("later");
     let dir = temp_dir();
     let url = format!("file://{}", origin.path().display());
-    let clone = origin
-        .command(&["clone", "-q", "--depth", "1", &url, dir.path().to_str().unwrap()])
-        .output()
-        .unwrap();
+    let clone = origin.command(&["clone", "-q", "--depth", "1", &url, dir.path().to_str().unwrap()]).run();
     assert!(clone.status.success(), "{}", String::from_utf8_lossy(&clone.stderr));
     let shallow = TempRepo::at(dir);
     let boundary = shallow.git(&["rev-parse", "HEAD"]);
@@ -242,9 +239,9 @@ fn ranges_and_since() {
     let (_, since, _) = history(&repo, &["--since", "2024-01-01T00:02:00Z"]);
     assert_eq!(since.len(), 1, "{since:#?}");
     assert_eq!(since[0]["path"], "b.txt");
-    let bad = repo.guard().args(["scan-history", "--since", "last tuesday"]).output().unwrap();
+    let bad = repo.guard().args(["scan-history", "--since", "last tuesday"]).run();
     assert_eq!(code(&bad), 2);
-    let bad = repo.guard().args(["scan-history", "no-such-branch"]).output().unwrap();
+    let bad = repo.guard().args(["scan-history", "no-such-branch"]).run();
     assert_eq!(code(&bad), 2);
     assert!(stderr(&bad).contains("no-such-branch"), "{}", stderr(&bad));
 }
@@ -259,10 +256,9 @@ fn a_mirror_clone_uses_guard_toml_from_head() {
     let dir = temp_dir();
     let mirror = dir.path().join("mirror.git");
     let url = format!("file://{}", origin.path().display());
-    let clone =
-        origin.command(&["clone", "-q", "--mirror", &url, mirror.to_str().unwrap()]).output().unwrap();
+    let clone = origin.command(&["clone", "-q", "--mirror", &url, mirror.to_str().unwrap()]).run();
     assert!(clone.status.success());
-    let out = crate::common::guard(&mirror).args(["scan-history", "--format", "jsonl"]).output().unwrap();
+    let out = crate::common::guard(&mirror).args(["scan-history", "--format", "jsonl"]).run();
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("src/real.txt") && !text.contains("fixtures/sample.txt"), "{text}");
@@ -284,8 +280,7 @@ fn replace_file_scrubs_exactly_the_secrets_and_is_private() {
     );
     repo.commit_all("leak");
     let replace = repo.path().join("../replace.txt");
-    let out =
-        repo.guard().args(["scan-history", "--quiet", "--replace-file"]).arg(&replace).output().unwrap();
+    let out = repo.guard().args(["scan-history", "--quiet", "--replace-file"]).arg(&replace).run();
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("rotating it does"), "{}", stderr(&out));
     let mode = std::fs::metadata(&replace).unwrap().permissions().mode() & 0o777;
@@ -302,6 +297,6 @@ fn the_project_passes_its_own_scan_history() {
     if !root.join(".git").exists() {
         return; // a source tarball has no history to scan
     }
-    let out = crate::common::guard(root).args(["scan-history", "--format", "jsonl"]).output().unwrap();
+    let out = crate::common::guard(root).args(["scan-history", "--format", "jsonl"]).run();
     assert_eq!(code(&out), 0, "guard's own history holds secrets:\n{}{}", stdout(&out), stderr(&out));
 }

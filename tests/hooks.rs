@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::common::{TempRepo, code, expand, stderr, stdout};
+use crate::common::{Run, TempRepo, code, expand, stderr, stdout};
 
 const GITHUB: &str = "{{base62_crc:ghp_}}";
 
 fn install(repo: &TempRepo) {
-    let out = repo.guard().arg("install").output().unwrap();
+    let out = repo.guard().arg("install").run();
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
 }
 
@@ -32,15 +32,12 @@ fn snapshot(dir: &Path) -> BTreeMap<String, (u32, Vec<u8>)> {
 fn commit(repo: &TempRepo, args: &[&str]) -> (i32, String) {
     let mut all = vec!["commit", "-q"];
     all.extend_from_slice(args);
-    let out = repo.command(&all).output().unwrap();
+    let out = repo.command(&all).run();
     (code(&out), stderr(&out))
 }
 
 fn head(repo: &TempRepo) -> String {
-    repo.command(&["rev-parse", "--verify", "-q", "HEAD"])
-        .output()
-        .map(|o| stdout(&o).trim().to_string())
-        .unwrap()
+    stdout(&repo.command(&["rev-parse", "--verify", "-q", "HEAD"]).run()).trim().to_string()
 }
 
 #[cfg(unix)]
@@ -182,7 +179,7 @@ fn a_clean_merge_that_brings_in_a_secret_is_blocked() {
     repo.commit(&["-q", "-m", "main moves on"]);
     install(&repo);
     let before = head(&repo);
-    let out = repo.command(&["merge", "--no-edit", "feature"]).output().unwrap();
+    let out = repo.command(&["merge", "--no-edit", "feature"]).run();
     assert_ne!(code(&out), 0, "the merge must be blocked");
     assert!(stderr(&out).contains("merge blocked"), "{}", stderr(&out));
     assert_eq!(head(&repo), before);
@@ -212,7 +209,7 @@ fn install_twice_then_uninstall_restores_the_hooks_directory_byte_for_byte() {
     assert_eq!(exit, 0, "{err}");
     assert!(repo.path().join(".git/team-hook-ran").exists(), "the chained hook ran");
 
-    let out = repo.guard().arg("uninstall").output().unwrap();
+    let out = repo.guard().arg("uninstall").run();
     assert_eq!(code(&out), 0);
     assert_eq!(snapshot(&hooks), before, "uninstall restores every file, modes included");
 }
@@ -220,15 +217,15 @@ fn install_twice_then_uninstall_restores_the_hooks_directory_byte_for_byte() {
 #[test]
 fn status_reports_missing_then_current_hooks() {
     let repo = TempRepo::new();
-    let out = repo.guard().arg("status").output().unwrap();
+    let out = repo.guard().arg("status").run();
     assert_eq!(code(&out), 1, "{}", stdout(&out));
     assert!(stdout(&out).contains("missing"));
     install(&repo);
-    let out = repo.guard().arg("status").output().unwrap();
+    let out = repo.guard().arg("status").run();
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert!(stdout(&out).contains("pre-commit:       guard's, current"), "{}", stdout(&out));
     repo.write("guard.toml", "[rules]\ndisable = [\"nope\"]\n");
-    let out = repo.guard().arg("status").output().unwrap();
+    let out = repo.guard().arg("status").run();
     assert_eq!(code(&out), 1);
     assert!(stdout(&out).contains("INVALID"), "{}", stdout(&out));
 }
@@ -247,12 +244,9 @@ fn hooks_path_and_linked_worktrees() {
     let worktree = repo.path().with_extension("worktree");
     repo.git(&["worktree", "add", "-q", worktree.to_str().unwrap()]);
     std::fs::write(worktree.join("w.txt"), format!("{}\n", expand(GITHUB, 8))).unwrap();
-    let add = repo.command(&["-C", worktree.to_str().unwrap(), "add", "w.txt"]).output().unwrap();
+    let add = repo.command(&["-C", worktree.to_str().unwrap(), "add", "w.txt"]).run();
     assert!(add.status.success());
-    let out = repo
-        .command(&["-C", worktree.to_str().unwrap(), "commit", "-q", "-m", "in worktree"])
-        .output()
-        .unwrap();
+    let out = repo.command(&["-C", worktree.to_str().unwrap(), "commit", "-q", "-m", "in worktree"]).run();
     assert_ne!(code(&out), 0, "the linked worktree shares the hooks: {}", stderr(&out));
     std::fs::remove_dir_all(&worktree).unwrap();
 }
@@ -288,7 +282,7 @@ fn a_corrupt_staged_object_blocks_and_is_named() {
     repo.git(&["add", "a.txt"]);
     let oid = repo.git(&["rev-parse", ":a.txt"]).trim().to_string();
     corrupt_loose_object(&repo, &oid);
-    let out = repo.guard().args(["hook", "pre-commit"]).output().unwrap();
+    let out = repo.guard().args(["hook", "pre-commit"]).run();
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(stderr(&out).contains(&oid) && stderr(&out).contains("--no-verify"), "{}", stderr(&out));
 }
@@ -305,7 +299,7 @@ fn a_failing_git_diff_blocks_with_gits_message() {
     corrupt_loose_object(&repo, &tree);
     repo.write("b.txt", "b\n");
     repo.git(&["add", "b.txt"]);
-    let out = repo.guard().args(["hook", "pre-commit"]).output().unwrap();
+    let out = repo.guard().args(["hook", "pre-commit"]).run();
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(
         stderr(&out).contains("git diff --cached failed") && stderr(&out).contains(&tree),
@@ -336,10 +330,10 @@ fn a_missing_guard_binary_blocks_with_a_clear_message() {
 fn scan_staged_reports_like_scan() {
     let repo = TempRepo::new();
     repo.write("a.txt", format!("{}\n", expand(GITHUB, 9)));
-    let out = repo.guard().args(["scan", "--staged"]).output().unwrap();
+    let out = repo.guard().args(["scan", "--staged"]).run();
     assert_eq!(code(&out), 0, "nothing staged yet");
     repo.git(&["add", "a.txt"]);
-    let out = repo.guard().args(["scan", "--staged", "--format", "jsonl"]).output().unwrap();
+    let out = repo.guard().args(["scan", "--staged", "--format", "jsonl"]).run();
     assert_eq!(code(&out), 1);
     let record: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(record["source"], "staged");
@@ -362,15 +356,14 @@ fn with_remote() -> (TempRepo, tempfile::TempDir) {
 fn push(repo: &TempRepo, args: &[&str]) -> (i32, String) {
     let mut all = vec!["push", "-q", "origin"];
     all.extend_from_slice(args);
-    let out = repo.command(&all).output().unwrap();
+    let out = repo.command(&all).run();
     (code(&out), stderr(&out))
 }
 
 fn remote_has(remote: &Path, reference: &str) -> bool {
-    std::process::Command::new("git")
+    crate::common::git(remote)
         .args(["--git-dir", remote.to_str().unwrap(), "rev-parse", "-q", "--verify", reference])
-        .output()
-        .unwrap()
+        .run()
         .status
         .success()
 }
@@ -420,7 +413,7 @@ fn pre_push_checks_added_lines_only_and_tags() {
     repo.write("legacy.cfg", format!("key = {}\n", expand(GITHUB, 22)));
     repo.git(&["add", "."]);
     repo.commit(&["-q", "--no-verify", "-m", "legacy"]);
-    repo.command(&["push", "-q", "--no-verify", "origin", "main"]).output().unwrap();
+    repo.command(&["push", "-q", "--no-verify", "origin", "main"]).run();
     repo.write("legacy.cfg", format!("key = {}\nother = 1\n", expand(GITHUB, 22)));
     repo.git(&["add", "."]);
     repo.commit(&["-q", "--no-verify", "-m", "edit another line"]);
@@ -444,7 +437,7 @@ fn an_existing_git_lfs_pre_push_hook_still_runs_with_the_same_input() {
     std::fs::write(bin.join("git-lfs"), format!("#!/bin/sh\necho \"$@\" > {0}\ncat >> {0}\n", log.display()))
         .unwrap();
     std::fs::set_permissions(bin.join("git-lfs"), std::fs::Permissions::from_mode(0o755)).unwrap();
-    repo.guard().arg("uninstall").output().unwrap();
+    repo.guard().arg("uninstall").run();
     write_hook(
         &repo,
         "pre-push",
@@ -454,8 +447,8 @@ fn an_existing_git_lfs_pre_push_hook_still_runs_with_the_same_input() {
     repo.write("b.txt", "b\n");
     repo.git(&["add", "."]);
     repo.commit(&["-q", "-m", "b"]);
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
-    let out = repo.command(&["push", "-q", "origin", "main"]).env("PATH", path).output().unwrap();
+    let path = format!("{}:{}", bin.display(), crate::common::path().to_str().unwrap());
+    let out = repo.command(&["push", "-q", "origin", "main"]).env("PATH", path).run();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let got = std::fs::read_to_string(&log).expect("git lfs pre-push ran");
     assert!(got.starts_with("pre-push origin "), "{got}");
@@ -468,16 +461,12 @@ fn a_baselined_secret_does_not_block_when_re_added_but_a_new_one_does() {
     let accepted = expand(GITHUB, 30);
     repo.write("fixtures/sample.env.txt", format!("TOKEN={accepted}\n"));
     repo.write("certs/test.pem", "not really a key\n");
-    let out = repo.guard().arg("baseline").output().unwrap();
+    let out = repo.guard().arg("baseline").run();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = std::fs::read_to_string(repo.path().join(".guard-baseline.toml")).unwrap();
     assert_eq!(text.matches("fingerprint = ").count(), 2, "{text}");
     assert!(!text.contains(&accepted), "the baseline never holds the secret");
-    assert_eq!(
-        code(&repo.guard().arg("baseline").output().unwrap()),
-        2,
-        "no silent overwrite without --update"
-    );
+    assert_eq!(code(&repo.guard().arg("baseline").run()), 2, "no silent overwrite without --update");
     install(&repo);
     repo.git(&["add", "."]);
     let (exit, err) = commit(&repo, &["-m", "accepted findings"]);
@@ -493,7 +482,7 @@ fn a_baselined_secret_does_not_block_when_re_added_but_a_new_one_does() {
     let (exit, _) = commit(&repo, &["-m", "new secret"]);
     assert_ne!(exit, 0);
     // --update drops what is gone and adds what is new.
-    let out = repo.guard().args(["baseline", "--update"]).output().unwrap();
+    let out = repo.guard().args(["baseline", "--update"]).run();
     assert_eq!(code(&out), 0);
     assert!(stdout(&out).contains("1 new, 1 dropped"), "{}", stdout(&out));
 }
@@ -505,11 +494,11 @@ fn global_install_runs_in_every_repository_and_still_runs_local_hooks() {
     let repo = TempRepo::with_home(home.path());
     write_hook(&repo, "pre-commit", "#!/bin/sh\ntouch \"$(git rev-parse --git-dir)/local-hook-ran\"\n");
     write_hook(&repo, "post-commit", "#!/bin/sh\ntouch \"$(git rev-parse --git-dir)/post-commit-ran\"\n");
-    let out = repo.guard().args(["install", "--global"]).output().unwrap();
+    let out = repo.guard().args(["install", "--global"]).run();
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     let global = repo.git(&["config", "--global", "core.hooksPath"]);
     assert!(global.ends_with(".config/guard/hooks"), "{global}");
-    let status = repo.guard().arg("status").output().unwrap();
+    let status = repo.guard().arg("status").run();
     assert_eq!(code(&status), 0, "{}", stdout(&status));
 
     repo.write("a.txt", format!("{}\n", expand(GITHUB, 40)));
@@ -529,14 +518,14 @@ fn global_install_runs_in_every_repository_and_still_runs_local_hooks() {
 
     // A repository whose own core.hooksPath overrides the global one.
     repo.git(&["config", "core.hooksPath", ".githooks"]);
-    let status = repo.guard().arg("status").output().unwrap();
+    let status = repo.guard().arg("status").run();
     assert_eq!(code(&status), 1);
     assert!(stdout(&status).contains("overridden here"), "{}", stdout(&status));
     repo.git(&["config", "--unset", "core.hooksPath"]);
 
-    let out = repo.guard().args(["uninstall", "--global"]).output().unwrap();
+    let out = repo.guard().args(["uninstall", "--global"]).run();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(repo.command(&["config", "--global", "core.hooksPath"]).output().unwrap().stdout.is_empty());
+    assert!(repo.command(&["config", "--global", "core.hooksPath"]).run().stdout.is_empty());
 }
 
 #[cfg(unix)]
@@ -551,12 +540,12 @@ fn global_install_keeps_an_existing_global_hooks_path() {
     let repo = TempRepo::with_home(home.path());
     repo.git(&["config", "--global", "core.hooksPath", team.to_str().unwrap()]);
     let before = snapshot(&team);
-    let out = repo.guard().args(["install", "--global"]).output().unwrap();
+    let out = repo.guard().args(["install", "--global"]).run();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(repo.git(&["config", "--global", "core.hooksPath"]), team.to_str().unwrap());
     assert!(team.join("commit-msg.pre-guard").exists() && team.join("pre-commit").exists());
-    repo.guard().args(["install", "--global"]).output().unwrap();
-    repo.guard().args(["uninstall", "--global"]).output().unwrap();
+    repo.guard().args(["install", "--global"]).run();
+    repo.guard().args(["uninstall", "--global"]).run();
     assert_eq!(snapshot(&team), before, "the team's hooks directory is back as it was");
     assert_eq!(
         repo.git(&["config", "--global", "core.hooksPath"]),
@@ -568,7 +557,7 @@ fn global_install_keeps_an_existing_global_hooks_path() {
 #[test]
 fn hook_exit_codes_lfs_pointers_and_other_managers() {
     let repo = TempRepo::new();
-    let run = |repo: &TempRepo| code(&repo.guard().args(["hook", "pre-commit"]).output().unwrap());
+    let run = |repo: &TempRepo| code(&repo.guard().args(["hook", "pre-commit"]).run());
     assert_eq!(run(&repo), 0, "nothing staged");
     repo.write("a.txt", format!("{}\n", expand(GITHUB, 50)));
     repo.git(&["add", "a.txt"]);
@@ -589,7 +578,7 @@ fn hook_exit_codes_lfs_pointers_and_other_managers() {
     // Other hook managers are named by status.
     repo.write("lefthook.yml", "pre-commit:\n");
     std::fs::create_dir_all(repo.path().join(".husky")).unwrap();
-    let status = stdout(&repo.guard().arg("status").output().unwrap());
+    let status = stdout(&repo.guard().arg("status").run());
     assert!(status.contains("husky") && status.contains("lefthook"), "{status}");
 }
 
@@ -601,15 +590,15 @@ fn force_replaces_a_stale_guard_hook() {
     let hook = repo.path().join(".git/hooks/pre-commit");
     let stale = std::fs::read_to_string(&hook).unwrap().replace(env!("CARGO_PKG_VERSION"), "0.0.1");
     std::fs::write(&hook, &stale).unwrap();
-    let status = repo.guard().arg("status").output().unwrap();
+    let status = repo.guard().arg("status").run();
     assert_eq!(code(&status), 1);
     assert!(stdout(&status).contains("written by guard 0.0.1"), "{}", stdout(&status));
-    let out = repo.guard().arg("install").output().unwrap();
+    let out = repo.guard().arg("install").run();
     assert_eq!(code(&out), 1, "a stale hook is reported, not replaced: {}", stdout(&out));
     assert_eq!(std::fs::read_to_string(&hook).unwrap(), stale);
-    let out = repo.guard().args(["install", "--force"]).output().unwrap();
+    let out = repo.guard().args(["install", "--force"]).run();
     assert_eq!(code(&out), 0);
-    assert_eq!(code(&repo.guard().arg("status").output().unwrap()), 0);
+    assert_eq!(code(&repo.guard().arg("status").run()), 0);
 }
 
 #[test]
@@ -631,10 +620,7 @@ fn a_force_push_checks_only_what_the_remote_lacks() {
         err.contains(&format!("{} b.txt:1:1: github-pat-classic", &pushed[..12])),
         "names the commit: {err}"
     );
-    assert!(
-        !stdout(&repo.command(&["log", "--oneline", "-1", "origin/main"]).output().unwrap())
-            .contains("rewritten")
-    );
+    assert!(!stdout(&repo.command(&["log", "--oneline", "-1", "origin/main"]).run()).contains("rewritten"));
     let _ = remote;
 }
 
@@ -672,13 +658,13 @@ fn pushing_to_a_url_checks_only_what_the_remote_lacks() {
     repo.write("old.txt", format!("{}\n", expand(GITHUB, 62)));
     repo.git(&["add", "."]);
     repo.commit(&["-q", "--no-verify", "-m", "old secret"]);
-    repo.command(&["push", "-q", "--no-verify", "origin", "main"]).output().unwrap();
+    repo.command(&["push", "-q", "--no-verify", "origin", "main"]).run();
     repo.git(&["checkout", "-q", "-b", "topic"]);
     repo.write("new.txt", "clean\n");
     repo.git(&["add", "."]);
     repo.commit(&["-q", "-m", "clean topic"]);
     let url = format!("file://{}", remote.path().display());
-    let out = repo.command(&["push", "-q", &url, "topic"]).output().unwrap();
+    let out = repo.command(&["push", "-q", &url, "topic"]).run();
     assert_eq!(code(&out), 0, "the old secret is on the remote already: {}", stderr(&out));
 }
 
@@ -686,16 +672,16 @@ fn pushing_to_a_url_checks_only_what_the_remote_lacks() {
 fn install_refuses_husky_and_the_global_directory() {
     let repo = TempRepo::new();
     repo.git(&["config", "core.hooksPath", ".husky/_"]);
-    let out = repo.guard().arg("install").output().unwrap();
+    let out = repo.guard().arg("install").run();
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("husky manages the hooks"), "{}", stderr(&out));
     repo.git(&["config", "--unset", "core.hooksPath"]);
 
     let home = crate::common::temp_dir();
     let repo = TempRepo::with_home(home.path());
-    assert_eq!(code(&repo.guard().args(["install", "--global"]).output().unwrap()), 0);
-    let out = repo.guard().arg("uninstall").output().unwrap();
+    assert_eq!(code(&repo.guard().args(["install", "--global"]).run()), 0);
+    let out = repo.guard().arg("uninstall").run();
     assert_eq!(code(&out), 2, "a repository-level uninstall must not touch the global hooks");
     assert!(stderr(&out).contains("--global"), "{}", stderr(&out));
-    assert_eq!(code(&repo.guard().args(["uninstall", "--global"]).output().unwrap()), 0);
+    assert_eq!(code(&repo.guard().args(["uninstall", "--global"]).run()), 0);
 }

@@ -1,12 +1,12 @@
 //! Ordinary hard inputs: binary files, late NUL bytes, non-UTF-8, CRLF,
 //! 1 MB lines, odd file names, empty files and directories, size limits.
 
-use crate::common::{code, expand, guard, stderr, stdout, temp_dir, write};
+use crate::common::{Run, code, expand, guard, stderr, stdout, temp_dir, write};
 
 const GITHUB: &str = "{{base62_crc:ghp_}}";
 
 fn findings(dir: &std::path::Path, args: &[&str]) -> (i32, Vec<serde_json::Value>, String) {
-    let out = guard(dir).args(["scan", "--format", "jsonl"]).args(args).output().unwrap();
+    let out = guard(dir).args(["scan", "--format", "jsonl"]).args(args).run();
     let records = stdout(&out).lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
     (code(&out), records, stderr(&out))
 }
@@ -22,7 +22,7 @@ fn binary_files_get_no_content_rules_but_the_path_policy() {
     assert_eq!(exit, 1);
     assert_eq!(records.len(), 1, "{records:?}");
     assert_eq!(records[0]["rule_id"], "file-ssh-key");
-    let out = guard(dir.path()).args(["scan", "--verbose", "tool.bin"]).output().unwrap();
+    let out = guard(dir.path()).args(["scan", "--verbose", "tool.bin"]).run();
     assert_eq!(code(&out), 0);
     assert!(stderr(&out).contains("tool.bin: binary"), "{}", stderr(&out));
 }
@@ -85,7 +85,7 @@ fn odd_file_names() {
     assert_eq!(exit, 1, "{err}");
     let expected = if cfg!(unix) { 5 } else { 3 };
     assert_eq!(records.len(), expected, "{records:?}");
-    let human = guard(dir.path()).args(["scan", "."]).output().unwrap();
+    let human = guard(dir.path()).args(["scan", "."]).run();
     assert_eq!(code(&human), 1);
 }
 
@@ -105,9 +105,9 @@ fn files_over_the_size_limit_are_skipped_and_reported() {
     let mut data = expand(GITHUB, 6).into_bytes();
     data.extend(std::iter::repeat_n(b'\n', 2000));
     write(dir.path(), "big.txt", &data);
-    let out = guard(dir.path()).args(["scan", "--max-file-size", "1KB", "big.txt"]).output().unwrap();
+    let out = guard(dir.path()).args(["scan", "--max-file-size", "1KB", "big.txt"]).run();
     assert_eq!(code(&out), 0);
     assert!(stderr(&out).contains("skipped big.txt"), "{}", stderr(&out));
-    let out = guard(dir.path()).args(["scan", "--max-file-size", "1MB", "big.txt"]).output().unwrap();
+    let out = guard(dir.path()).args(["scan", "--max-file-size", "1MB", "big.txt"]).run();
     assert_eq!(code(&out), 1);
 }

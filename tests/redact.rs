@@ -1,7 +1,7 @@
 //! `guard redact`: standard input to standard output with secrets masked,
 //! PEM blocks whole, other bytes untouched, `--check` exit codes.
 
-use crate::common::{code, expand, guard, run_with_input, stdout, temp_dir};
+use crate::common::{Run, code, expand, guard, stdout, temp_dir};
 
 #[test]
 fn secrets_are_masked_and_everything_else_passes_through() {
@@ -9,7 +9,7 @@ fn secrets_are_masked_and_everything_else_passes_through() {
     let token = expand("{{base62_crc:ghp_}}", 11);
     let mut input = b"start \xff\xfe not utf-8\n".to_vec();
     input.extend_from_slice(format!("export GITHUB_TOKEN={token}\nplain line\nno newline at end").as_bytes());
-    let out = run_with_input(guard(dir.path()).arg("redact"), &input);
+    let out = guard(dir.path()).arg("redact").run_with_input(&input);
     assert_eq!(code(&out), 0);
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(!shown.contains(&token), "{shown}");
@@ -27,7 +27,7 @@ fn a_pem_block_is_masked_whole() {
     let pem = expand("-----BEGIN RSA PRIVATE KEY-----\n{{pem_body:12}}\n-----END RSA PRIVATE KEY-----\n", 12);
     let body_line = pem.lines().nth(3).unwrap().to_string();
     let input = format!("before\n{pem}after\n");
-    let out = run_with_input(guard(dir.path()).arg("redact"), input.as_bytes());
+    let out = guard(dir.path()).arg("redact").run_with_input(input.as_bytes());
     let shown = stdout(&out);
     assert_eq!(code(&out), 0);
     assert!(!shown.contains(&body_line), "{shown}");
@@ -42,7 +42,7 @@ fn an_encoded_docker_auth_is_masked_as_written() {
     let dir = temp_dir();
     let auth = expand("{{base64_of:ci:(base62_crc:ghp_)}}", 13);
     let input = format!("{{\"auths\": {{\"registry.acme-corp.io\": {{\"auth\": \"{auth}\"}}}}}}\n");
-    let out = run_with_input(guard(dir.path()).args(["redact", "--check"]), input.as_bytes());
+    let out = guard(dir.path()).args(["redact", "--check"]).run_with_input(input.as_bytes());
     assert_eq!(code(&out), 1);
     let shown = stdout(&out);
     assert!(!shown.contains(&auth), "{shown}");
@@ -52,13 +52,13 @@ fn an_encoded_docker_auth_is_masked_as_written() {
 #[test]
 fn check_exits_1_only_when_something_was_masked() {
     let dir = temp_dir();
-    let clean = run_with_input(guard(dir.path()).args(["redact", "--check"]), b"nothing here\n");
+    let clean = guard(dir.path()).args(["redact", "--check"]).run_with_input(b"nothing here\n");
     assert_eq!((code(&clean), stdout(&clean).as_str()), (0, "nothing here\n"));
     let token = expand("{{base62_crc:ghp_}}", 13);
-    let dirty = run_with_input(guard(dir.path()).args(["redact", "--check"]), token.as_bytes());
+    let dirty = guard(dir.path()).args(["redact", "--check"]).run_with_input(token.as_bytes());
     assert_eq!(code(&dirty), 1);
     assert!(!stdout(&dirty).contains(&token));
-    let without_check = run_with_input(guard(dir.path()).arg("redact"), token.as_bytes());
+    let without_check = guard(dir.path()).arg("redact").run_with_input(token.as_bytes());
     assert_eq!(code(&without_check), 0);
 }
 
@@ -67,14 +67,9 @@ fn each_line_is_written_before_more_input_comes() {
     use std::io::{BufRead, Write};
     let dir = temp_dir();
     let token = expand("{{base62_crc:ghp_}}", 14);
-    let mut child = guard(dir.path())
-        .arg("redact")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let mut child = guard(dir.path()).arg("redact").start();
+    let mut stdin = child.stdin();
+    let stdout = child.stdout();
     let (sender, receiver) = std::sync::mpsc::channel();
     let reader = std::thread::spawn(move || {
         let mut line = String::new();
@@ -89,5 +84,6 @@ fn each_line_is_written_before_more_input_comes() {
     assert!(line.starts_with("live ghp_") && line.ends_with("chars)\n") && !line.contains(&token), "{line}");
     drop(stdin);
     reader.join().unwrap();
-    assert!(child.wait().unwrap().success());
+    let out = child.finish();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

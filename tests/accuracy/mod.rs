@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use corpus::{CONNECTION, Corpus, GENERIC, HARD_NEGATIVE};
 use score::{Hit, Scores};
 
-use crate::common::guard;
+use crate::common::{Run, guard};
 
 /// The corpus seed: fixed, so figures are comparable from run to run.
 const SEED: u64 = 0x6775_6172_6421;
@@ -35,7 +35,7 @@ fn write_corpus(corpus: &Corpus, root: &Path) {
 /// Findings of `guard scan` on the corpus, content rules only (the path
 /// policy reports file names, which the peers do not look at).
 fn guard_hits(root: &Path) -> Vec<Hit> {
-    let out = guard(root).args(["scan", ".", "--no-ignore", "--format", "json"]).output().expect("run guard");
+    let out = guard(root).args(["scan", ".", "--no-ignore", "--format", "json"]).run();
     assert!(out.status.code() == Some(1), "guard scan: {}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     let policy: Vec<&str> = guard::path_policy::PathPolicy::builtin_ids().collect();

@@ -1,13 +1,28 @@
-//! Helpers shared by the integration tests: the guard binary with a pinned,
-//! empty environment, temp directories, and the template expander.
+//! Helpers shared by the integration tests: every `git`, `guard` (or other)
+//! process runs through [`Run`], which pins its environment and kills it
+//! (with its process group) when it outlives [`TIMEOUT`]; temp
+//! repositories and directories; the template expander.
 
+use std::ffi::{OsStr, OsString};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Output, Stdio};
 use std::sync::OnceLock;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use guard::config::Config;
 use guard::pipeline::Pipeline;
 use guard::rules::template::Expander;
+
+/// How long one spawned command may run: past it, the command and its
+/// process group (hooks run guard as git's grandchild) are killed and the
+/// test fails naming the command.
+pub const TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Where PATH is taken from: fixed system directories, never the PATH the
+/// tests inherit.
+const SYSTEM_DIRS: [&str; 3] = ["/usr/local/bin", "/usr/bin", "/bin"];
 
 /// An empty directory used as HOME by every test (in cargo's scratch
 /// space for integration tests).
@@ -20,24 +35,288 @@ fn empty_home() -> &'static Path {
     })
 }
 
-/// The built binary, run in `dir` with HOME and config pointed at an empty
-/// temp directory, so the developer's own settings never leak in.
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
+}
+
+/// The PATH every command gets: [`SYSTEM_DIRS`] less any directory that
+/// holds a `guard` (an installed guard must not stand in for the one under
+/// test). When that drops the directory of the `git` the tests use, a
+/// directory under `CARGO_TARGET_TMPDIR` with links to that git and its
+/// `git-*` programs comes first.
+pub fn path() -> &'static OsStr {
+    static PATH: OnceLock<OsString> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let same =
+            |a: &Path, b: &Path| a.canonicalize().ok().is_some_and(|a| b.canonicalize().ok() == Some(a));
+        let kept: Vec<PathBuf> = SYSTEM_DIRS
+            .iter()
+            .map(PathBuf::from)
+            .filter(|dir| dir.is_dir() && !is_executable(&dir.join("guard")))
+            .collect();
+        let inherited = std::env::var_os("PATH").unwrap_or_default();
+        let git = SYSTEM_DIRS
+            .iter()
+            .map(PathBuf::from)
+            .chain(std::env::split_paths(&inherited))
+            .map(|dir| dir.join("git"))
+            .find(|git| is_executable(git))
+            .expect("git in /usr/local/bin, /usr/bin, /bin or on PATH");
+        let git_dir = git.parent().expect("git has a directory");
+        let mut dirs = Vec::new();
+        if !kept.iter().any(|dir| same(dir, git_dir)) {
+            dirs.push(git_links(git_dir));
+        }
+        dirs.extend(kept);
+        std::env::join_paths(dirs).expect("a valid PATH")
+    })
+}
+
+/// A directory of links to `git` and `git-*` in `git_dir` (idempotent:
+/// test processes may build it at the same time).
+fn git_links(git_dir: &Path) -> PathBuf {
+    let links = Path::new(env!("CARGO_TARGET_TMPDIR")).join("git-bin");
+    std::fs::create_dir_all(&links).expect("create the git link directory");
+    for entry in std::fs::read_dir(git_dir).expect("list git's directory").flatten() {
+        let name = entry.file_name();
+        let text = name.to_string_lossy();
+        if (text == "git" || text.starts_with("git-")) && is_executable(&entry.path()) {
+            link(&entry.path(), &links.join(&name));
+        }
+    }
+    links
+}
+
+#[cfg(unix)]
+fn link(target: &Path, link: &Path) {
+    if std::fs::read_link(link).is_ok_and(|t| t == target) {
+        return;
+    }
+    let _ = std::fs::remove_file(link);
+    match std::os::unix::fs::symlink(target, link) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => panic!("link {}: {e}", link.display()),
+        _ => {}
+    }
+}
+
+#[cfg(not(unix))]
+fn link(target: &Path, link: &Path) {
+    std::fs::copy(target, link).expect("copy git");
+}
+
+/// Clears the environment but for what `cmd` sets itself, and pins PATH
+/// ([`path`]), HOME (an empty directory unless set), XDG_CONFIG_HOME
+/// (under HOME unless set), no system git config, `LC_ALL=C` and `TZ=UTC`.
+fn pin_environment(cmd: &mut Command) {
+    let own: Vec<(OsString, Option<OsString>)> =
+        cmd.get_envs().map(|(k, v)| (k.to_owned(), v.map(OsStr::to_owned))).collect();
+    let home = own
+        .iter()
+        .find(|(k, _)| k == "HOME")
+        .and_then(|(_, v)| v.clone())
+        .unwrap_or_else(|| empty_home().into());
+    cmd.env_clear()
+        .env("PATH", path())
+        .env("XDG_CONFIG_HOME", Path::new(&home).join(".config"))
+        .env("HOME", home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("LC_ALL", "C")
+        .env("TZ", "UTC");
+    for (key, value) in own {
+        match value {
+            Some(value) => cmd.env(key, value),
+            None => cmd.env_remove(key),
+        };
+    }
+}
+
+/// `program arg…` for messages.
+fn describe(cmd: &Command) -> String {
+    let mut text = cmd.get_program().to_string_lossy().into_owned();
+    for arg in cmd.get_args() {
+        text.push(' ');
+        text.push_str(&arg.to_string_lossy());
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        text.push_str(&format!(" (in {})", dir.display()));
+    }
+    text
+}
+
+/// How the tests run a process. Every spawned process goes through here:
+/// environment pinned (see [`path`]), standard output and error captured,
+/// and a deadline after which the process group is killed and the test
+/// panics naming the command.
+pub trait Run {
+    /// Runs with empty standard input and the [`TIMEOUT`].
+    fn run(&mut self) -> Output;
+    /// Runs with `input` on standard input and the [`TIMEOUT`].
+    fn run_with_input(&mut self, input: &[u8]) -> Output;
+    /// Runs with `input` (none: empty) on standard input within `timeout`.
+    fn run_within(&mut self, input: Option<&[u8]>, timeout: Duration) -> Output;
+    /// Starts with all three streams piped, for tests that talk to the
+    /// process; [`Running::finish`] waits for it within the [`TIMEOUT`].
+    fn start(&mut self) -> Running;
+}
+
+impl Run for Command {
+    fn run(&mut self) -> Output {
+        self.run_within(None, TIMEOUT)
+    }
+
+    fn run_with_input(&mut self, input: &[u8]) -> Output {
+        self.run_within(Some(input), TIMEOUT)
+    }
+
+    fn run_within(&mut self, input: Option<&[u8]>, timeout: Duration) -> Output {
+        let mut running = Running::spawn(self, timeout, input.is_some());
+        if let Some(input) = input {
+            let mut stdin = running.stdin();
+            let input = input.to_vec();
+            running.writer = Some(std::thread::spawn(move || {
+                let _ = stdin.write_all(&input); // a child may exit unread
+            }));
+        }
+        running.finish()
+    }
+
+    fn start(&mut self) -> Running {
+        Running::spawn(self, TIMEOUT, true)
+    }
+}
+
+/// A process started by [`Run`]; dropped unfinished (a test failed while
+/// talking to it), it is killed with its process group.
+pub struct Running {
+    child: Option<Child>,
+    what: String,
+    started: Instant,
+    timeout: Duration,
+    writer: Option<JoinHandle<()>>,
+}
+
+impl Running {
+    fn spawn(cmd: &mut Command, timeout: Duration, piped_stdin: bool) -> Running {
+        pin_environment(cmd);
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(cmd, 0);
+        let stdin = if piped_stdin { Stdio::piped() } else { Stdio::null() };
+        let what = describe(cmd);
+        let child = cmd
+            .stdin(stdin)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start `{what}`: {e}"));
+        Running { child: Some(child), what, started: Instant::now(), timeout, writer: None }
+    }
+
+    fn child(&mut self) -> &mut Child {
+        self.child.as_mut().expect("running")
+    }
+
+    /// Its standard input (once).
+    pub fn stdin(&mut self) -> ChildStdin {
+        self.child().stdin.take().expect("standard input is piped and not yet taken")
+    }
+
+    /// Its standard output (once); [`finish`](Running::finish) then
+    /// returns no standard output.
+    pub fn stdout(&mut self) -> ChildStdout {
+        self.child().stdout.take().expect("standard output is piped and not yet taken")
+    }
+
+    /// Waits for the exit and for the output still unread (both pipes read
+    /// at once); past the deadline, kills the process group and panics.
+    pub fn finish(mut self) -> Output {
+        fn drain(pipe: Option<impl Read + Send + 'static>) -> Option<JoinHandle<Vec<u8>>> {
+            pipe.map(|mut pipe| {
+                std::thread::spawn(move || {
+                    let mut bytes = Vec::new();
+                    let _ = pipe.read_to_end(&mut bytes);
+                    bytes
+                })
+            })
+        }
+        let child = self.child();
+        drop(child.stdin.take());
+        let stdout = drain(child.stdout.take());
+        let stderr = drain(child.stderr.take());
+        let mut pause = Duration::from_millis(1);
+        let status: ExitStatus = loop {
+            let exited =
+                self.child().try_wait().unwrap_or_else(|e| panic!("waiting for `{}`: {e}", self.what));
+            let threads =
+                [stdout.as_ref(), stderr.as_ref()].into_iter().flatten().all(JoinHandle::is_finished)
+                    && self.writer.as_ref().is_none_or(JoinHandle::is_finished);
+            if let (Some(status), true) = (exited, threads) {
+                break status;
+            }
+            if self.started.elapsed() > self.timeout {
+                self.kill();
+                panic!(
+                    "`{}` did not finish within {:?} (TIMEOUT in tests/common/mod.rs): killed it and its process group",
+                    self.what, self.timeout
+                );
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(10));
+        };
+        self.child = None;
+        let collect = |handle: Option<JoinHandle<Vec<u8>>>| {
+            handle.map(|h| h.join().expect("pipe reader")).unwrap_or_default()
+        };
+        Output { status, stdout: collect(stdout), stderr: collect(stderr) }
+    }
+
+    /// Kills the process group (the process alone off Unix) and reaps it.
+    fn kill(&mut self) {
+        let Some(mut child) = self.child.take() else { return };
+        #[cfg(unix)]
+        {
+            let group = -(child.id() as libc::pid_t);
+            // SAFETY: kill(2) takes no pointers; the group is the one spawn made.
+            unsafe { libc::kill(group, libc::SIGKILL) };
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// The built binary, run in `dir` with the pinned environment of [`Run`]
+/// (HOME an empty temp directory, so the developer's own settings never
+/// leak in).
 pub fn guard(dir: &Path) -> Command {
-    guard_with_home(dir, empty_home())
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_guard"));
+    cmd.current_dir(dir);
+    cmd
 }
 
 /// [`guard`] with HOME (and so the user's git and guard config) at `home`.
 pub fn guard_with_home(dir: &Path, home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_guard"));
-    cmd.current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("LC_ALL", "C")
-        .env("TZ", "UTC")
-        .stdin(Stdio::null());
+    let mut cmd = guard(dir);
+    cmd.env("HOME", home);
+    cmd
+}
+
+/// `git` run in `dir` with the pinned environment of [`Run`].
+pub fn git(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(dir);
     cmd
 }
 
@@ -73,33 +352,26 @@ impl TempRepo {
         self.dir.path()
     }
 
-    /// A `git` command in this repository with the pinned environment.
+    /// A `git` command in this repository: the pinned environment of
+    /// [`Run`] with this repository's HOME, fixed identities and the date.
     pub fn command(&self, args: &[&str]) -> Command {
         let minute = self.commits.get();
         let date = format!("2024-01-01T{:02}:{:02}:00Z", minute / 60, minute % 60);
-        let mut cmd = Command::new("git");
+        let mut cmd = git(self.path());
         cmd.args(args)
-            .current_dir(self.path())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &self.home)
-            .env("XDG_CONFIG_HOME", self.home.join(".config"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_AUTHOR_NAME", "Ada Author")
             .env("GIT_AUTHOR_EMAIL", "ada@example.org")
             .env("GIT_COMMITTER_NAME", "Ada Author")
             .env("GIT_COMMITTER_EMAIL", "ada@example.org")
             .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
-            .env("TZ", "UTC")
-            .env("LC_ALL", "C")
-            .stdin(Stdio::null());
+            .env("GIT_COMMITTER_DATE", &date);
         cmd
     }
 
     /// Runs git, asserts success, returns its trimmed standard output.
     pub fn git(&self, args: &[&str]) -> String {
-        let out = self.command(args).output().expect("git runs");
+        let out = self.command(args).run();
         assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
@@ -128,21 +400,6 @@ impl TempRepo {
     pub fn guard(&self) -> Command {
         guard_with_home(self.path(), &self.home)
     }
-}
-
-/// Runs `cmd` with `input` on standard input.
-pub fn run_with_input(cmd: &mut Command, input: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child =
-        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn guard");
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let output = child.wait_with_output().expect("wait for guard");
-    writer.join().expect("stdin writer");
-    output
 }
 
 /// Exit code of a finished command (a signal counts as -1).
