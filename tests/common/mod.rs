@@ -441,3 +441,34 @@ pub fn write(dir: &Path, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf 
 pub fn default_pipeline() -> Pipeline {
     Pipeline::new(&Config::default()).expect("default pipeline")
 }
+
+/// The helper itself: a hang fails the test, named, in about the timeout
+/// (`sh` stands in for a guard spinning in a hook).
+#[cfg(unix)]
+#[test]
+fn a_command_that_outlives_its_timeout_is_killed_and_named() {
+    let started = Instant::now();
+    let panic = std::panic::catch_unwind(|| {
+        Command::new("sh").args(["-c", "sleep 30 & sleep 30; wait"]).run_within(None, Duration::from_secs(1))
+    })
+    .expect_err("the command must time out");
+    let message = panic.downcast_ref::<String>().expect("a formatted message");
+    assert!(message.starts_with("`sh -c sleep 30 & sleep 30; wait` did not finish within 1s"), "{message}");
+    assert!(started.elapsed() < Duration::from_secs(10), "killed, not waited for: {:?}", started.elapsed());
+}
+
+/// Every command sees only the pinned environment, and no guard on PATH.
+#[test]
+fn commands_get_the_pinned_environment_only() {
+    let out = Command::new("sh").args(["-c", "command -v guard; env"]).env("EXTRA", "1").run();
+    let text = stdout(&out);
+    let mut names: Vec<&str> = text.lines().filter_map(|l| l.split_once('=').map(|(k, _)| k)).collect();
+    names.sort_unstable();
+    names.retain(|n| !["PWD", "SHLVL", "_", "OLDPWD"].contains(n)); // the shell's own
+    assert_eq!(
+        names,
+        ["EXTRA", "GIT_CONFIG_NOSYSTEM", "HOME", "LC_ALL", "PATH", "TZ", "XDG_CONFIG_HOME"],
+        "{text}"
+    );
+    assert!(!text.lines().next().unwrap_or("").ends_with("/guard"), "a guard is on PATH: {text}");
+}
