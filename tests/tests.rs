@@ -11,3 +11,4 @@ mod hooks;
 mod inputs;
 mod redact;
 mod rules;
+mod snapshots;
