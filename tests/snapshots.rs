@@ -24,6 +24,8 @@
 
 use std::process::Output;
 
+use serde_json::json;
+
 use crate::common::{Run, TempRepo, code, expand, guard, stderr, stdout, temp_dir, write};
 
 /// Exit code, standard output and standard error of one run.
@@ -197,4 +199,49 @@ fn scan_history_reports() {
         let out = repo.guard().arg("scan-history").args(args).run();
         check(name, &name_commits(&transcript(&out), &commits));
     }
+}
+
+/// Assistant controls that hold, fail, or are not enforced.
+#[test]
+fn audit_reports() {
+    let repo = TempRepo::new();
+    repo.write("CLAUDE.md", "# notes\n");
+    repo.write(".cursorignore", "/.env\n.env.*\n*.pem\n*.key\n");
+    repo.write(".claudeignore", ".env\n");
+    repo.write(
+        ".claude/settings.json",
+        "{\n  \"permissions\": {\n    \"deny\": [\"Read(./.env)\", \"Read(./secrets/**)\"]\n  }\n}\n",
+    );
+    repo.write(".env", "DEBUG=1\n");
+    repo.write("src/lib.rs", "\n");
+    repo.commit_all("init");
+    check("audit_human", &transcript(&repo.guard().arg("audit").run()));
+    check("audit_json", &transcript(&repo.guard().args(["audit", "--format", "json"]).run()));
+}
+
+#[test]
+fn status_after_install() {
+    let repo = TempRepo::new();
+    check("status_missing", &transcript(&repo.guard().arg("status").run()));
+    assert_eq!(code(&repo.guard().arg("install").run()), 0);
+    check("status_installed", &transcript(&repo.guard().arg("status").run()));
+}
+
+#[test]
+fn hook_claude_blocks_a_prompt() {
+    let dir = temp_dir();
+    let event = |prompt: String| {
+        json!({
+            "session_id": "s1",
+            "transcript_path": "/tmp/t.jsonl",
+            "cwd": dir.path(),
+            "hook_event_name": "UserPromptSubmit",
+            "prompt": prompt,
+        })
+        .to_string()
+    };
+    let token = expand("{{base62_crc:ghp_}}", 108);
+    let blocked = event(format!("why does {token} get a 401 from the API?"));
+    let out = guard(dir.path()).args(["hook", "claude"]).run_with_input(blocked.as_bytes());
+    check("hook_claude_prompt_blocked", &transcript(&out));
 }
