@@ -1,10 +1,10 @@
 //! Turns the built-in rule files (`src/rules/builtin/*.toml`) into static Rust
 //! data at build time, so that guard never parses TOML for its own rules at
 //! start-up. The schema is shared with the library (`src/rules/spec.rs`), and
-//! so is the keyword table (`src/keywords.rs`), built here for the built-in
+//! so is the keyword table (`src/scan/keywords.rs`), built here for the built-in
 //! rules so that a process does not build it at start.
 
-#[path = "src/keywords.rs"]
+#[path = "src/scan/keywords.rs"]
 #[allow(dead_code)]
 mod keywords;
 #[path = "src/rules/spec.rs"]

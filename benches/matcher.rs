@@ -6,11 +6,11 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use guard::finding::SourceKind;
-use guard::matcher::Matcher;
 use guard::rules::BUILTIN;
-use guard::scanner::{ScanScratch, Scanner};
-use guard::source::Chunk;
+use guard::scan::finding::SourceKind;
+use guard::scan::matcher::Matcher;
+use guard::scan::scanner::{ScanScratch, Scanner};
+use guard::sources::Chunk;
 
 fn registry_sources() -> PathBuf {
     let home = std::env::var_os("CARGO_HOME")

@@ -149,7 +149,7 @@ pub fn load(sources: &Sources) -> Result<Config> {
         merge_text(&mut config, text, Path::new("HEAD:guard.toml"))?;
     }
     if let Some(root) = &sources.work_tree
-        && let Some(entries) = crate::baseline::read(&root.join(crate::baseline::FILE_NAME))?
+        && let Some(entries) = crate::policy::baseline::read(&root.join(crate::policy::baseline::FILE_NAME))?
     {
         config.baseline = entries.into_iter().map(|e| e.fingerprint).collect();
     }
@@ -185,7 +185,7 @@ pub fn merge_text(config: &mut Config, text: &str, file: &Path) -> Result<()> {
         config.disabled.push(id.into_inner());
     }
     for regex in schema.allow.regexes {
-        crate::matcher::compile(regex.get_ref())
+        crate::scan::matcher::compile(regex.get_ref())
             .with_context(|| format!("{}: [allow] regexes", at(Some(regex.span()))))?;
         config.allow_regexes.push(regex.into_inner());
     }
@@ -195,7 +195,7 @@ pub fn merge_text(config: &mut Config, text: &str, file: &Path) -> Result<()> {
         (schema.path_policy.allow, &mut config.path_allow, "[path_policy] allow"),
     ] {
         for glob in list {
-            crate::globs::PathGlobs::new(&[glob.get_ref()], false)
+            crate::policy::globs::PathGlobs::new(&[glob.get_ref()], false)
                 .with_context(|| format!("{}: {what}", at(Some(glob.span()))))?;
             target.push(glob.into_inner());
         }
@@ -221,7 +221,7 @@ fn validate_rule(spec: &RuleSpec) -> Result<()> {
     if spec.id.is_empty() || !spec.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         bail!("id must be non-empty letters, digits, '-' or '_'");
     }
-    let regex = crate::matcher::compile(&spec.regex).context("invalid regex")?;
+    let regex = crate::scan::matcher::compile(&spec.regex).context("invalid regex")?;
     let groups = regex.captures_len() - 1;
     if let Some(group) = spec.secret_group
         && group > groups
@@ -229,12 +229,12 @@ fn validate_rule(spec: &RuleSpec) -> Result<()> {
         bail!("secret_group {group} but the regex has {groups} groups");
     }
     for pattern in &spec.allow {
-        crate::matcher::compile(pattern).context("invalid allow pattern")?;
+        crate::scan::matcher::compile(pattern).context("invalid allow pattern")?;
     }
     if let Some(name) = &spec.checksum
-        && crate::checksum::Checksum::from_name(name).is_none()
+        && crate::scan::checksum::Checksum::from_name(name).is_none()
     {
-        bail!("unknown checksum {name:?} (known: {})", crate::checksum::Checksum::NAMES.join(", "));
+        bail!("unknown checksum {name:?} (known: {})", crate::scan::checksum::Checksum::NAMES.join(", "));
     }
     if spec.keywords.iter().any(|k| k.len() < 2 || k.contains('\n')) {
         bail!("keywords must be at least two bytes long and on one line");

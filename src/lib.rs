@@ -3,30 +3,18 @@
 //! Data flows source → chunk → matcher/scanner → finding → filters → report.
 
 pub mod assistant;
-pub mod baseline;
-pub mod checksum;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod datetime;
-pub mod decode;
-pub mod filter;
-pub mod finding;
 pub mod git;
-pub mod globs;
 pub mod hooks;
-pub mod json_text;
-pub mod keywords;
-pub mod matcher;
-pub mod path_policy;
 pub mod pipeline;
-pub mod placeholder;
-pub mod progress;
-pub mod redact;
+pub mod policy;
 pub mod report;
 pub mod rules;
-pub mod scanner;
-pub mod source;
+pub mod scan;
+pub mod sources;
 
 /// What a command found, as the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

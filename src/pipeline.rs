@@ -9,13 +9,13 @@ use std::path::Path;
 use anyhow::{Result, bail};
 
 use crate::config::{Config, DEFAULT_MAX_FILE_SIZE};
-use crate::filter::Filters;
-use crate::finding::{Finding, SourceKind};
-use crate::matcher::Matcher;
-use crate::path_policy::PathPolicy;
+use crate::policy::allow::Filters;
+use crate::policy::path_policy::PathPolicy;
 use crate::rules::{BUILTIN, Rule};
-use crate::scanner::{ScanScratch, Scanner};
-use crate::source::Chunk;
+use crate::scan::finding::{Finding, SourceKind};
+use crate::scan::matcher::Matcher;
+use crate::scan::scanner::{ScanScratch, Scanner};
+use crate::sources::Chunk;
 
 /// Scanner, path policy and filters, ready to use from many threads.
 #[derive(Debug)]

@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use guard::finding::SourceKind;
-use guard::scanner::ScanScratch;
-use guard::source::Chunk;
+use guard::scan::finding::SourceKind;
+use guard::scan::scanner::ScanScratch;
+use guard::sources::Chunk;
 use serde::Deserialize;
 
 use crate::common::{default_pipeline, expand};

@@ -2,12 +2,12 @@
 //! ungated reference on generated input.
 
 use guard::commands::rules::check;
-use guard::finding::SourceKind;
-use guard::matcher::Gate;
 use guard::rules::BUILTIN;
 use guard::rules::template::Expander;
-use guard::scanner::ScanScratch;
-use guard::source::Chunk;
+use guard::scan::finding::SourceKind;
+use guard::scan::matcher::Gate;
+use guard::scan::scanner::ScanScratch;
+use guard::sources::Chunk;
 
 use crate::common::default_pipeline;
 
@@ -111,7 +111,7 @@ fn keyword_gate_never_loses_a_match_on_random_input() {
         let mut ungated = Vec::new();
         scanner.scan_with(&chunk, Gate::Keywords, &mut scratch, &mut gated);
         scanner.scan_with(&chunk, Gate::Off, &mut scratch, &mut ungated);
-        let key = |f: &guard::finding::Finding| (f.rule_id.to_string(), f.span.clone());
+        let key = |f: &guard::scan::finding::Finding| (f.rule_id.to_string(), f.span.clone());
         let gated: Vec<_> = gated.iter().map(key).collect();
         let ungated: Vec<_> = ungated.iter().map(key).collect();
         assert_eq!(gated, ungated, "round {round}: gate changed the result on:\n{text}");

@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::finding::{Finding, SourceKind};
 use crate::pipeline::Pipeline;
-use crate::scanner::ScanScratch;
-use crate::source::{Chunk, is_binary};
+use crate::scan::finding::{Finding, SourceKind};
+use crate::scan::scanner::ScanScratch;
+use crate::sources::{Chunk, is_binary};
 
 /// Why an event is blocked.
 #[derive(Debug)]

@@ -6,7 +6,7 @@
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
-use crate::json_text::{self, Node};
+use crate::assistant::json_text::{self, Node};
 
 /// The words that mark a hook command as guard's.
 pub const HOOK_MARKER: &str = "guard hook claude";

@@ -5,5 +5,6 @@
 pub mod claude_hook;
 pub mod claude_settings;
 pub mod controls;
+pub mod json_text;
 pub mod sensitive;
 pub mod shell_reads;

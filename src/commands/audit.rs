@@ -15,12 +15,12 @@ use crate::assistant::claude_settings::{self, EMPTY, HOOK_MARKER};
 use crate::assistant::controls::{CLAUDE_SIGNS, IGNORE_FILES, JSON_SETTINGS};
 use crate::assistant::sensitive::{self, DEFAULT_PATTERNS};
 use crate::cli::AuditArgs;
-use crate::finding::SourceKind;
 use crate::hooks::{self, Scope, State};
 use crate::pipeline::Pipeline;
 use crate::report::audit::{Check, Status};
-use crate::scanner::ScanScratch;
-use crate::source::Chunk;
+use crate::scan::finding::SourceKind;
+use crate::scan::scanner::ScanScratch;
+use crate::sources::Chunk;
 
 use super::install_claude::SETTINGS;
 

@@ -5,10 +5,10 @@
 use anyhow::{Context, Result, bail};
 
 use crate::Outcome;
-use crate::baseline::{self, FILE_NAME};
 use crate::cli::BaselineArgs;
 use crate::pipeline::Pipeline;
-use crate::source::files;
+use crate::policy::baseline::{self, FILE_NAME};
+use crate::sources::files;
 
 /// Runs `guard baseline`.
 ///

@@ -6,13 +6,13 @@ use anyhow::{Context, Result};
 
 use crate::Outcome;
 use crate::cli::{GitHook, HookArgs, HookName};
-use crate::finding::SourceKind;
 use crate::git::Repo;
 use crate::git::changes::StagedDiff;
 use crate::pipeline::Pipeline;
 use crate::report;
-use crate::scanner::ScanScratch;
-use crate::source::{Chunk, push, staged};
+use crate::scan::finding::SourceKind;
+use crate::scan::scanner::ScanScratch;
+use crate::sources::{Chunk, push, staged};
 
 /// The line (after git's comment character, `#` unless `core.commentChar`
 /// says otherwise) above which `git commit -v` puts the message and below

@@ -20,7 +20,7 @@ pub fn run(args: &RedactArgs) -> Result<Outcome> {
     let pipeline = Pipeline::new(&config)?;
     let mut input = BufReader::with_capacity(64 * 1024, std::io::stdin().lock());
     let mut output = BufWriter::new(std::io::stdout().lock());
-    let masked = match crate::redact::copy_masked(&pipeline.scanner, &mut input, &mut output) {
+    let masked = match crate::report::masked::copy_masked(&pipeline.scanner, &mut input, &mut output) {
         Ok(masked) => masked,
         Err(err) if crate::report::is_closed_pipe(&err) => return Ok(Outcome::Clean),
         Err(err) => return Err(anyhow::Error::new(err).context("copying standard input to standard output")),

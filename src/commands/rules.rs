@@ -9,13 +9,13 @@ use anyhow::Result;
 
 use crate::Outcome;
 use crate::cli::{RulesAction, RulesArgs};
-use crate::finding::SourceKind;
-use crate::matcher::Gate;
-use crate::path_policy::PathPolicy;
 use crate::pipeline::Pipeline;
+use crate::policy::path_policy::PathPolicy;
 use crate::rules::template::Expander;
-use crate::scanner::{ScanScratch, Scanner};
-use crate::source::Chunk;
+use crate::scan::finding::SourceKind;
+use crate::scan::matcher::Gate;
+use crate::scan::scanner::{ScanScratch, Scanner};
+use crate::sources::Chunk;
 
 /// Runs `guard rules`.
 ///

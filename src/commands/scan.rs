@@ -10,7 +10,7 @@ use crate::cli::ScanArgs;
 use crate::config::parse_size;
 use crate::pipeline::Pipeline;
 use crate::report::{self, Options};
-use crate::source::files::{self, SkipReason};
+use crate::sources::files::{self, SkipReason};
 
 /// Runs `guard scan`.
 ///
@@ -28,7 +28,7 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     let outcome = if args.staged {
         let diff = crate::git::changes::StagedDiff::spawn()?;
         let repo = crate::git::Repo::open_from_env()?;
-        let findings = crate::source::staged::scan_diff(&repo, &pipeline, diff)?;
+        let findings = crate::sources::staged::scan_diff(&repo, &pipeline, diff)?;
         files::Outcome { findings, ..files::Outcome::default() }
     } else if args.paths.len() == 1 && args.paths[0] == Path::new("-") {
         files::scan_reader(&pipeline, std::io::stdin().lock())?

@@ -12,10 +12,10 @@ use crate::Outcome;
 use crate::cli::ScanHistoryArgs;
 use crate::config::{self, Sources, parse_size};
 use crate::git::Repo;
-use crate::git::history::Selection;
+use crate::git::inventory::Selection;
 use crate::pipeline::Pipeline;
 use crate::report::{self, Format, Options};
-use crate::source::history;
+use crate::sources::history;
 
 /// Runs `guard scan-history`.
 ///

@@ -11,7 +11,7 @@ use std::process::{Child, ChildStdout, Stdio};
 use anyhow::{Context, Result, bail};
 
 use super::Oid;
-use super::history::Selection;
+use super::inventory::Selection;
 
 /// One record of the log.
 pub enum Record<'a> {

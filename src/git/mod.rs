@@ -4,7 +4,7 @@
 
 pub mod cat_file;
 pub mod changes;
-pub mod history;
+pub mod inventory;
 pub mod log;
 pub mod push;
 
@@ -95,7 +95,7 @@ pub fn tracked_files(root: &Path) -> Result<Vec<PathBuf>> {
     if !output.status.success() {
         anyhow::bail!("git ls-files failed: {}", String::from_utf8_lossy(&output.stderr).trim());
     }
-    Ok(output.stdout.split(|&b| b == 0).filter(|p| !p.is_empty()).map(crate::source::git_path).collect())
+    Ok(output.stdout.split(|&b| b == 0).filter(|p| !p.is_empty()).map(crate::sources::git_path).collect())
 }
 
 /// An open repository.

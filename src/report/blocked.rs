@@ -3,8 +3,8 @@
 
 use std::io::{self, Write};
 
-use crate::finding::Finding;
 use crate::report::{heading, shown_secret};
+use crate::scan::finding::Finding;
 
 /// Writes the block message for `action` ("commit", "merge").
 ///

@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
-use crate::finding::Finding;
 use crate::report::{heading, shown_secret};
+use crate::scan::finding::Finding;
 
 /// One block per finding, then a one-line summary.
 ///

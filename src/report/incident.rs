@@ -5,8 +5,8 @@
 use std::io::{self, Write};
 
 use crate::datetime::format_utc;
-use crate::finding::Finding;
 use crate::report::shown_secret;
+use crate::scan::finding::Finding;
 
 /// Writes the grouped report. `findings` come grouped by fingerprint, as
 /// `source::history` produces them.

@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::finding::Finding;
 use crate::report::shown_secret;
+use crate::scan::finding::Finding;
 
 /// Version of the JSON report layout.
 pub const SCHEMA_VERSION: u32 = 1;

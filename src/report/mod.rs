@@ -8,6 +8,8 @@ pub mod blocked;
 pub mod human;
 pub mod incident;
 pub mod json;
+pub mod masked;
+pub mod progress;
 pub mod replace_text;
 
 use std::fs::File;
@@ -16,7 +18,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::finding::{Finding, SourceKind};
+use crate::scan::finding::{Finding, SourceKind};
 
 /// Output format of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
-use crate::finding::Finding;
+use crate::scan::finding::Finding;
 
 /// Lines of a multi-line secret shorter than this are left out: replacing a
 /// short line such as `AQAB==` would damage unrelated files.

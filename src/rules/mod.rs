@@ -7,7 +7,7 @@ pub mod template;
 
 use std::borrow::Cow;
 
-use crate::keywords::KeywordTable;
+use crate::scan::keywords::KeywordTable;
 
 /// Text that is static for built-in rules and owned for user rules.
 pub type Text = Cow<'static, str>;

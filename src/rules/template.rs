@@ -4,8 +4,8 @@
 //! (checksums computed) each time. A `{{` followed by a space is literal text,
 //! so `{{ var }}` placeholders can be written as they appear in real files.
 
-use crate::checksum::azure::{entra_checksum, seal_identifiable};
-use crate::checksum::{
+use crate::scan::checksum::azure::{entra_checksum, seal_identifiable};
+use crate::scan::checksum::{
     BECH32, CRC_ENTROPY_LEN, atlassian_crc32, base62_crc32, bech32_checksum, gitlab_crc32, grafana_crc32,
 };
 
@@ -16,7 +16,7 @@ const HEX: &[u8] = b"0123456789abcdef";
 const HEX_UPPER: &[u8] = b"0123456789ABCDEF";
 const BASE32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-const BASE64: &[u8] = crate::decode::BASE64_ALPHABET;
+const BASE64: &[u8] = crate::scan::decode::BASE64_ALPHABET;
 const BASE64URL: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const LOWER_NUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 const UPPER_NUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -186,7 +186,7 @@ impl Expander {
                     format!("{{{{{arg}}}}}")
                 };
                 let plain = self.expand(&inner)?;
-                out.push_str(&crate::decode::encode_base64(plain.as_bytes()));
+                out.push_str(&crate::scan::decode::encode_base64(plain.as_bytes()));
             }
             "jwt" => {
                 // `{{jwt:"sub":"(uuid)","password":"(password)"}}`: a signed
@@ -194,7 +194,7 @@ impl Expander {
                 let claims = self.expand(&arg.replace('(', "{{").replace(')', "}}"))?;
                 out.push_str("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.");
                 out.push_str(
-                    crate::decode::encode_base64(format!("{{{claims}}}").as_bytes())
+                    crate::scan::decode::encode_base64(format!("{{{claims}}}").as_bytes())
                         .trim_end_matches('=')
                         .replace('+', "-")
                         .replace('/', "_")
@@ -288,7 +288,7 @@ impl Expander {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checksum::Checksum;
+    use crate::scan::checksum::Checksum;
 
     #[test]
     fn same_seed_same_values_and_literals_kept() {

@@ -5,9 +5,9 @@
 //! and negative examples. Nothing secret-shaped is stored: every value comes
 //! from the template expander.
 
-use guard::checksum::Checksum;
 use guard::rules::BUILTIN;
 use guard::rules::template::Expander;
+use guard::scan::checksum::Checksum;
 
 /// Family of the generic assignment cases.
 pub const GENERIC: &str = "generic";
@@ -667,7 +667,7 @@ pub fn generate(seed: u64) -> Corpus {
         for template in rule.examples.iter() {
             cases.push((path.clone(), rule.family.to_string(), true, expand(template)));
         }
-        let shape = guard::matcher::compile(&rule.regex).expect("built-in regexes compile");
+        let shape = guard::scan::matcher::compile(&rule.regex).expect("built-in regexes compile");
         for template in rule.negative_examples.iter() {
             let text = expand(template);
             let vetoes = rule.checksum.as_deref().and_then(Checksum::from_name).is_some_and(Checksum::vetoes);

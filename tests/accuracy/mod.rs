@@ -38,7 +38,7 @@ fn guard_hits(root: &Path) -> Vec<Hit> {
     let out = guard(root).args(["scan", ".", "--no-ignore", "--format", "json"]).run();
     assert!(out.status.code() == Some(1), "guard scan: {}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
-    let policy: Vec<&str> = guard::path_policy::PathPolicy::builtin_ids().collect();
+    let policy: Vec<&str> = guard::policy::path_policy::PathPolicy::builtin_ids().collect();
     report["findings"]
         .as_array()
         .expect("findings array")

@@ -5,11 +5,11 @@
 
 use anyhow::{Context, Result, bail};
 
-use crate::finding::{CommitInfo, Finding, SourceKind};
 use crate::git::{Oid, Repo};
 use crate::pipeline::Pipeline;
-use crate::scanner::ScanScratch;
-use crate::source::{Chunk, git_path, is_binary};
+use crate::scan::finding::{CommitInfo, Finding, SourceKind};
+use crate::scan::scanner::ScanScratch;
+use crate::sources::{Chunk, git_path, is_binary};
 
 /// An object id from a pre-push line, where all zeros means "none" (a
 /// deletion, or a ref the remote does not have yet). SHA-1 ids are 40 hex

@@ -13,14 +13,14 @@ use std::sync::{Arc, Mutex, mpsc};
 
 use anyhow::{Result, bail};
 
-use crate::finding::{CommitInfo, Finding, HistoryInfo, SourceKind};
 use crate::git::cat_file::{self, Object};
-use crate::git::history::{Inventory, Selection};
+use crate::git::inventory::{Inventory, Selection};
 use crate::git::{Oid, Repo};
 use crate::pipeline::Pipeline;
-use crate::progress::Progress;
-use crate::scanner::ScanScratch;
-use crate::source::{Chunk, git_path, is_binary};
+use crate::report::progress::Progress;
+use crate::scan::finding::{CommitInfo, Finding, HistoryInfo, SourceKind};
+use crate::scan::scanner::ScanScratch;
+use crate::sources::{Chunk, git_path, is_binary};
 
 /// A blob whose content was not scanned because of its size.
 #[derive(Debug, Clone)]

@@ -230,7 +230,7 @@ const CREDENTIAL_CLAIMS: &[&[u8]] = &[
 
 fn jwt_carries_credentials(secret: &[u8]) -> bool {
     let Some(payload) = secret.split(|&b| b == b'.').nth(1) else { return false };
-    let Some(json) = crate::decode::decode_base64(payload) else { return false };
+    let Some(json) = crate::scan::decode::decode_base64(payload) else { return false };
     let json = json.to_ascii_lowercase();
     CREDENTIAL_CLAIMS.iter().any(|claim| memchr::memmem::find(&json, claim).is_some())
 }

@@ -8,7 +8,7 @@
 //! checked: Microsoft's own detectors check only their layout, and their
 //! published examples carry no checksum this code could reproduce.
 
-use crate::decode::decode_base64;
+use crate::scan::decode::decode_base64;
 
 /// One kind of identifiable key: its signature, the length of its base64
 /// text without padding, and the Marvin32 seeds its issuers use.
@@ -152,7 +152,7 @@ pub fn seal_identifiable(draft: &[u8], seed_choice: usize, url_safe: bool) -> Op
     let seed = kind.seeds[seed_choice % kind.seeds.len()];
     let checksum = marvin32(&bytes[..split], seed);
     bytes[split..].copy_from_slice(&checksum.to_le_bytes());
-    let text = crate::decode::encode_base64(&bytes);
+    let text = crate::scan::decode::encode_base64(&bytes);
     Some(if url_safe { text.replace('+', "-").replace('/', "_") } else { text })
 }
 

@@ -9,10 +9,10 @@ use std::sync::Mutex;
 use anyhow::{Context, Result};
 use ignore::{WalkBuilder, WalkState};
 
-use crate::finding::{Finding, SourceKind};
 use crate::pipeline::Pipeline;
-use crate::scanner::ScanScratch;
-use crate::source::{Chunk, is_binary};
+use crate::scan::finding::{Finding, SourceKind};
+use crate::scan::scanner::ScanScratch;
+use crate::sources::{Chunk, is_binary};
 
 /// Why a file's content was not scanned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +100,7 @@ impl Drop for Worker<'_> {
 }
 
 fn scan_file(pipeline: &Pipeline, path: &Path, scratch: &mut ScanScratch, out: &mut Outcome) {
-    let path = crate::globs::normalize(path);
+    let path = crate::policy::globs::normalize(path);
     pipeline.check_path(path, SourceKind::File, &mut out.findings);
     let size = match std::fs::metadata(path) {
         Ok(meta) => meta.len(),

@@ -9,7 +9,7 @@ pub mod staged;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
-use crate::finding::SourceKind;
+use crate::scan::finding::SourceKind;
 
 /// A NUL byte in this many leading bytes makes a file binary (git's rule).
 pub const BINARY_PROBE_LEN: usize = 8000;

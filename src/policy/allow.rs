@@ -9,8 +9,8 @@ use anyhow::Result;
 use regex::bytes::Regex;
 
 use crate::config::Config;
-use crate::finding::Finding;
-use crate::globs::PathGlobs;
+use crate::policy::globs::PathGlobs;
+use crate::scan::finding::Finding;
 
 /// Marks that, on a finding's first or last line, suppress it.
 pub const INLINE_MARKERS: &[&str] = &["guard:allow", "pragma: allowlist secret"];
@@ -36,7 +36,7 @@ impl Filters {
             regexes: config
                 .allow_regexes
                 .iter()
-                .map(|r| crate::matcher::compile(r))
+                .map(|r| crate::scan::matcher::compile(r))
                 .collect::<Result<_>>()?,
             stopwords: config.stopwords.iter().map(|w| w.to_ascii_lowercase().into_bytes()).collect(),
         })

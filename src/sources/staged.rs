@@ -8,12 +8,12 @@
 
 use anyhow::{Result, anyhow};
 
-use crate::finding::{Finding, SourceKind};
 use crate::git::Repo;
 use crate::git::changes::{ChangedFile, StagedDiff};
 use crate::pipeline::Pipeline;
-use crate::scanner::ScanScratch;
-use crate::source::{Chunk, git_path, is_binary};
+use crate::scan::finding::{Finding, SourceKind};
+use crate::scan::scanner::ScanScratch;
+use crate::sources::{Chunk, git_path, is_binary};
 
 /// First bytes of a Git LFS pointer file (the content lives elsewhere).
 /// A pointer is small; a large file that merely starts so is scanned.

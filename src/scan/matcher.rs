@@ -27,10 +27,10 @@ use aho_corasick::{Anchored, MatchKind, StartKind};
 use anyhow::{Context, Result, bail};
 use regex::bytes::{Regex, RegexBuilder};
 
-use crate::checksum::Checksum;
-use crate::globs::PathGlobs;
-use crate::keywords::KeywordTable;
+use crate::policy::globs::PathGlobs;
 use crate::rules::{BUILTIN, BUILTIN_KEYWORDS, Rule};
+use crate::scan::checksum::Checksum;
+use crate::scan::keywords::KeywordTable;
 
 /// Size limit for a compiled rule regex: generous for real rules, small
 /// enough that a pathological user pattern is an error rather than a stall.

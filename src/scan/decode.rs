@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use crate::placeholder::is_placeholder;
+use crate::scan::placeholder::is_placeholder;
 
 /// A decoded value: where its encoded text is, and the text to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]

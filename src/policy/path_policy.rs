@@ -7,9 +7,9 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::finding::{self, Finding, SourceKind};
-use crate::globs::PathGlobs;
+use crate::policy::globs::PathGlobs;
 use crate::rules::Text;
+use crate::scan::finding::{self, Finding, SourceKind};
 
 /// A built-in kind of secret file.
 struct Kind {
@@ -176,7 +176,7 @@ impl PathPolicy {
 
     /// The finding for `path` if it names a file that must not be committed.
     pub fn check(&self, path: &Path, source: SourceKind) -> Option<Finding> {
-        let shown = crate::globs::normalize(path);
+        let shown = crate::policy::globs::normalize(path);
         // Built-in patterns are lowercase and match names of any case.
         let lower = shown.to_string_lossy().to_lowercase();
         let (id, description, rotate) =

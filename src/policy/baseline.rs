@@ -11,7 +11,7 @@ use std::path::Path;
 use anyhow::{Context, Result, anyhow};
 use serde::Deserialize;
 
-use crate::finding::Finding;
+use crate::scan::finding::Finding;
 
 /// The baseline's file name.
 pub const FILE_NAME: &str = ".guard-baseline.toml";
