@@ -41,8 +41,6 @@ pub struct Config {
     pub max_file_size: Option<u64>,
     /// The files this was read from, in order.
     pub files: Vec<PathBuf>,
-    /// Fingerprints accepted in the work tree's baseline.
-    pub baseline: Vec<String>,
     /// Gitignore patterns `guard audit` checks the assistants' controls
     /// for, besides the built-in ones.
     pub audit_sensitive: Vec<String>,
@@ -148,11 +146,6 @@ pub fn load(sources: &Sources) -> Result<Config> {
     } else if let Some(text) = &sources.head {
         merge_text(&mut config, text, Path::new("HEAD:guard.toml"))?;
     }
-    if let Some(root) = &sources.work_tree
-        && let Some(entries) = crate::policy::baseline::read(&root.join(crate::policy::baseline::FILE_NAME))?
-    {
-        config.baseline = entries.into_iter().map(|e| e.fingerprint).collect();
-    }
     if let Some(file) = sources.user.as_ref().filter(|f| f.is_file()) {
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
         merge_text(&mut config, &text, file)?;
@@ -201,7 +194,7 @@ pub fn merge_text(config: &mut Config, text: &str, file: &Path) -> Result<()> {
         }
     }
     for pattern in schema.audit.sensitive {
-        crate::assistant::sensitive::validate(pattern.get_ref())
+        crate::policy::globs::gitignore([pattern.get_ref().as_str()])
             .with_context(|| format!("{}: [audit] sensitive", at(Some(pattern.span()))))?;
         config.audit_sensitive.push(pattern.into_inner());
     }

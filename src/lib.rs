@@ -11,6 +11,7 @@ pub mod git;
 pub mod hooks;
 pub mod pipeline;
 pub mod policy;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -1,21 +1,29 @@
-//! The plan every scanning command shares, built once from the effective
-//! configuration: the rule set and scanner, the path policy and the filters.
-//! Sources hand it chunks and paths; it hands back the findings that count.
+//! The one scan loop. A plan built once from the effective configuration
+//! (the rule set and scanner, the path policy, the filters, the size limit)
+//! that every source feeds with content and names and their origin. Here,
+//! and only here: the size limit, binary detection (git's rule), Git LFS
+//! pointers, the chunk handed to the scanner, keeping only the findings on
+//! the lines a change adds, dropping what the user accepted, and tagging
+//! each finding with its origin. Sources read; this decides.
 
 use std::borrow::Cow;
-
-use std::path::Path;
+use std::ops::RangeInclusive;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
 use crate::config::{Config, DEFAULT_MAX_FILE_SIZE};
+use crate::git::Oid;
 use crate::policy::allow::Filters;
 use crate::policy::path_policy::PathPolicy;
 use crate::rules::{BUILTIN, Rule};
-use crate::scan::finding::{Finding, SourceKind};
+use crate::scan::chunk::Chunk;
+use crate::scan::finding::{CommitInfo, Finding, SourceKind};
 use crate::scan::matcher::Matcher;
 use crate::scan::scanner::{ScanScratch, Scanner};
-use crate::sources::Chunk;
+
+/// A NUL byte in this many leading bytes makes a file binary (git's rule).
+pub const BINARY_PROBE_LEN: usize = 8000;
 
 /// Scanner, path policy and filters, ready to use from many threads.
 #[derive(Debug)]
@@ -26,48 +34,241 @@ pub struct Pipeline {
     pub policy: PathPolicy,
     /// What the user has accepted.
     pub filters: Filters,
-    /// Files (and blobs) larger than this are skipped and reported.
-    pub max_file_size: u64,
+    /// Content larger than this is skipped and reported; `None`: no limit
+    /// (the hooks check a change whole).
+    max_size: Option<u64>,
+}
+
+/// Where content or a name came from, as its findings will say.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// What kind of source.
+    pub source: SourceKind,
+    /// The file, if any.
+    pub path: Option<&'a Path>,
+    /// The blob, when the content is one read from git.
+    pub blob: Option<Oid>,
+    /// The commit, when known (pre-push).
+    pub commit: Option<&'a CommitInfo>,
+}
+
+impl<'a> Origin<'a> {
+    /// Content of kind `source` with nothing else known.
+    pub fn new(source: SourceKind) -> Origin<'a> {
+        Origin { source, path: None, blob: None, commit: None }
+    }
+
+    /// The content of the file at `path`.
+    pub fn file(source: SourceKind, path: &'a Path) -> Origin<'a> {
+        Origin { path: Some(path), ..Origin::new(source) }
+    }
+
+    /// Whether the content is a file's (which may be binary or a Git LFS
+    /// pointer), rather than text such as a message or a prompt.
+    fn is_file_content(&self) -> bool {
+        matches!(self.source, SourceKind::Staged | SourceKind::Commit | SourceKind::File)
+    }
+}
+
+/// Why content was not scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// A NUL byte in the first 8,000 bytes.
+    Binary,
+    /// A Git LFS pointer: the content lives elsewhere, and the pointer
+    /// holds nothing but hashes and a size.
+    LfsPointer,
+    /// Larger than the size limit (the size is given).
+    TooLarge(u64),
+}
+
+/// Content that was not scanned (its name was still checked).
+#[derive(Debug, Clone)]
+pub struct Skip {
+    /// The file, if known.
+    pub path: Option<PathBuf>,
+    /// The blob, when it was read from git.
+    pub blob: Option<Oid>,
+    /// Why.
+    pub reason: SkipReason,
+}
+
+/// What a source's content and names produced.
+#[derive(Debug, Default)]
+pub struct Results {
+    /// Findings that count.
+    pub findings: Vec<Finding>,
+    /// Content that was not scanned.
+    pub skipped: Vec<Skip>,
+    /// What could not be read, with the reason; it makes the scan fail.
+    pub errors: Vec<String>,
+}
+
+impl Results {
+    /// Adds `other`'s findings, skips and errors.
+    pub fn append(&mut self, other: &mut Results) {
+        self.findings.append(&mut other.findings);
+        self.skipped.append(&mut other.skipped);
+        self.errors.append(&mut other.errors);
+    }
+}
+
+/// Reusable buffers, one per thread.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    scan: ScanScratch,
+    found: Vec<Finding>,
 }
 
 impl Pipeline {
-    /// Builds the plan from `config`.
+    /// Builds the plan from `config`, accepting the `baseline` fingerprints.
     ///
     /// # Errors
-    /// A disabled id that names no rule, or an invalid user pattern.
-    pub fn new(config: &Config) -> Result<Pipeline> {
+    /// A disabled id that names no rule.
+    pub fn new(config: &Config, baseline: Vec<String>) -> Result<Pipeline> {
         let rules = effective_rules(config)?;
         let matcher = Matcher::new(rules)?;
         Ok(Pipeline {
             scanner: Scanner::new(matcher),
             policy: PathPolicy::new(&config.path_deny, &config.path_allow, &config.disabled)?,
-            filters: Filters::new(config)?,
-            max_file_size: config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            filters: Filters::new(config, baseline)?,
+            max_size: Some(config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE)),
         })
     }
 
-    /// Appends the accepted-filtered findings in `chunk` to `out`.
-    pub fn scan_chunk(&self, chunk: &Chunk<'_>, scratch: &mut ScanScratch, out: &mut Vec<Finding>) {
-        let first_new = out.len();
-        self.scanner.scan(chunk, scratch, out);
-        let mut new = out.split_off(first_new);
-        if let Some(lines) = chunk.only_lines {
-            new.retain(|f| {
+    /// The plan without a size limit: what the hooks check, a change whole.
+    pub fn without_size_limit(self) -> Pipeline {
+        Pipeline { max_size: None, ..self }
+    }
+
+    /// Content larger than this is skipped; `None`: no limit.
+    pub fn size_limit(&self) -> Option<u64> {
+        self.max_size
+    }
+
+    /// Whether content of `size` bytes is within the limit; if not, the
+    /// skip is recorded in `out`. Sources that know a size before reading
+    /// ask first, and so never hold what they would not scan.
+    pub fn admits_size(&self, size: u64, origin: Origin<'_>, out: &mut Results) -> bool {
+        if self.max_size.is_some_and(|max| size > max) {
+            out.skipped.push(skip(origin, SkipReason::TooLarge(size)));
+            return false;
+        }
+        true
+    }
+
+    /// Scans `data` from `origin` and appends to `out` the findings that
+    /// count: on `added` lines only when given (the lines a change adds),
+    /// without those the user accepted, tagged with their origin. A file's
+    /// content that is binary or a Git LFS pointer, and content over the
+    /// size limit, is recorded as skipped instead.
+    pub fn check_content(
+        &self,
+        data: &[u8],
+        origin: Origin<'_>,
+        added: Option<&[RangeInclusive<usize>]>,
+        scratch: &mut Scratch,
+        out: &mut Results,
+    ) {
+        if !self.admits_size(data.len() as u64, origin, out) {
+            return;
+        }
+        if origin.is_file_content() {
+            let reason = if is_binary(data) {
+                Some(SkipReason::Binary)
+            } else if is_lfs_pointer(data) {
+                Some(SkipReason::LfsPointer)
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                out.skipped.push(skip(origin, reason));
+                return;
+            }
+        }
+        let chunk = Chunk::new(data, origin.source).at(origin.path).only_lines(added);
+        let found = &mut scratch.found;
+        found.clear();
+        self.scanner.scan(&chunk, &mut scratch.scan, found);
+        if let Some(lines) = added {
+            found.retain(|f| {
                 lines.iter().any(|wanted| f.line <= *wanted.end() && *wanted.start() <= f.end_line)
             });
         }
-        self.filters.retain(chunk.data, &mut new);
-        out.append(&mut new);
+        self.filters.retain(data, found);
+        out.findings.extend(found.drain(..).map(|finding| tag(finding, origin)));
     }
 
-    /// Appends the path-policy finding for `path`, unless the user accepted it.
-    pub fn check_path(&self, path: &Path, source: SourceKind, out: &mut Vec<Finding>) {
-        if let Some(finding) = self.policy.check(path, source) {
+    /// Appends the path-policy finding for `origin`'s path, unless the user
+    /// accepted it.
+    pub fn check_path(&self, origin: Origin<'_>, out: &mut Results) {
+        let Some(path) = origin.path else { return };
+        if let Some(finding) = self.policy.check(path, origin.source) {
             let mut one = vec![finding];
             self.filters.retain(&[], &mut one);
-            out.append(&mut one);
+            out.findings.extend(one.into_iter().map(|finding| tag(finding, origin)));
         }
     }
+}
+
+fn skip(origin: Origin<'_>, reason: SkipReason) -> Skip {
+    Skip { path: origin.path.map(Path::to_path_buf), blob: origin.blob, reason }
+}
+
+fn tag(mut finding: Finding, origin: Origin<'_>) -> Finding {
+    if let Some(commit) = origin.commit {
+        finding.commit = Some(Box::new(commit.clone()));
+    }
+    finding
+}
+
+/// Whether `data` is binary by git's rule: a NUL byte in the first 8,000 bytes.
+pub fn is_binary(data: &[u8]) -> bool {
+    memchr::memchr(0, &data[..data.len().min(BINARY_PROBE_LEN)]).is_some()
+}
+
+/// The first line of a Git LFS pointer.
+const LFS_VERSION: &[u8] = b"version https://git-lfs.github.com/spec/v1";
+
+/// Whether `data` is a Git LFS pointer as its specification writes one:
+/// under 1,024 bytes, the version line first, then only `oid sha256:HEX`,
+/// `size DIGITS` and `ext-N-NAME sha256:HEX` lines. Anything else in it
+/// (a secret pasted below the header, say) makes it ordinary content.
+pub fn is_lfs_pointer(data: &[u8]) -> bool {
+    if data.len() >= 1024 || !data.ends_with(b"\n") {
+        return false;
+    }
+    let mut lines = data[..data.len() - 1].split(|&b| b == b'\n');
+    if lines.next() != Some(LFS_VERSION) {
+        return false;
+    }
+    let hash = |value: &[u8]| {
+        value.strip_prefix(b"sha256:").is_some_and(|hex| {
+            hex.len() == 64 && hex.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+        })
+    };
+    let (mut oid, mut size) = (false, false);
+    for line in lines {
+        let Some(space) = memchr::memchr(b' ', line) else { return false };
+        let (key, value) = (&line[..space], &line[space + 1..]);
+        match key {
+            b"oid" if !oid && hash(value) => oid = true,
+            b"size" if !size && !value.is_empty() && value.iter().all(u8::is_ascii_digit) => size = true,
+            _ if is_extension_key(key) && hash(value) => {}
+            _ => return false,
+        }
+    }
+    oid && size
+}
+
+/// `ext-N-NAME`, an LFS extension's key.
+fn is_extension_key(key: &[u8]) -> bool {
+    let Some(rest) = key.strip_prefix(b"ext-") else { return false };
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    digits > 0
+        && rest.get(digits) == Some(&b'-')
+        && rest.len() > digits + 1
+        && rest[digits + 1..].iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
 }
 
 /// User rules first (a user rule with a built-in id replaces it), then the
@@ -103,4 +304,29 @@ pub fn effective_rules(config: &Config) -> Result<Cow<'static, [Rule]>> {
             .cloned(),
     );
     Ok(Cow::Owned(rules))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pointer(extra: &str) -> String {
+        format!(
+            "{}\n{extra}oid sha256:{}\nsize 12345\n",
+            "version https://git-lfs.github.com/spec/v1",
+            "ab".repeat(32)
+        )
+    }
+
+    #[test]
+    fn lfs_pointers_as_the_specification_writes_them_and_nothing_else() {
+        assert!(is_lfs_pointer(pointer("").as_bytes()));
+        assert!(is_lfs_pointer(pointer(&format!("ext-0-foo sha256:{}\n", "cd".repeat(32))).as_bytes()));
+        assert!(!is_lfs_pointer(pointer("password = hunter2hunter2\n").as_bytes()));
+        assert!(!is_lfs_pointer(format!("{}x", pointer("")).as_bytes()));
+        assert!(!is_lfs_pointer(pointer("").trim_end().as_bytes()));
+        assert!(!is_lfs_pointer(pointer("").replace("size 12345\n", "").as_bytes()));
+        assert!(!is_lfs_pointer(format!("{}{}", pointer(""), "size 1\n").as_bytes()));
+        assert!(!is_lfs_pointer(format!("{}{}\n", pointer(""), "x".repeat(1024)).as_bytes()));
+    }
 }

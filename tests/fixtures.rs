@@ -2,9 +2,8 @@
 
 use std::path::Path;
 
+use guard::pipeline::{Origin, Results, Scratch};
 use guard::scan::finding::SourceKind;
-use guard::scan::scanner::ScanScratch;
-use guard::sources::Chunk;
 use serde::Deserialize;
 
 use crate::common::{default_pipeline, expand};
@@ -40,19 +39,12 @@ fn scanner_fixtures() {
             for seed in 0..20 {
                 let input = expand(&case.input, seed);
                 let path = case.path.as_deref().map(Path::new);
-                let mut findings = Vec::new();
-                if let Some(path) = path {
-                    pipeline.check_path(path, SourceKind::File, &mut findings);
-                }
-                let chunk = Chunk {
-                    data: input.as_bytes(),
-                    path,
-                    source: SourceKind::File,
-                    first_line: 1,
-                    only_lines: None,
-                };
-                pipeline.scan_chunk(&chunk, &mut ScanScratch::default(), &mut findings);
-                let got: Vec<String> = findings.iter().map(|f| format!("{}@{}", f.rule_id, f.line)).collect();
+                let origin = Origin { path, ..Origin::new(SourceKind::File) };
+                let mut results = Results::default();
+                pipeline.check_path(origin, &mut results);
+                pipeline.check_content(input.as_bytes(), origin, None, &mut Scratch::default(), &mut results);
+                let got: Vec<String> =
+                    results.findings.iter().map(|f| format!("{}@{}", f.rule_id, f.line)).collect();
                 if got != case.expect {
                     failures.push(format!(
                         "{}: {:?} (seed {seed}): expected {:?}, got {:?}",

@@ -566,15 +566,19 @@ fn hook_exit_codes_lfs_pointers_and_other_managers() {
     assert_eq!(run(&repo), 2, "an error");
     std::fs::remove_file(repo.path().join("guard.toml")).unwrap();
     repo.git(&["rm", "-q", "--cached", "a.txt"]);
-    // A Git LFS pointer holds no content to scan, whatever it says.
+    // A Git LFS pointer holds no content to scan; a file that only starts
+    // like one is ordinary content.
     let pointer = format!(
-        "version https://git-lfs.github.com/spec/v1\noid sha256:{}\nsize 12345\n# {}\n",
-        expand("{{hex:64}}", 51),
-        expand(GITHUB, 52)
+        "version https://git-lfs.github.com/spec/v1\noid sha256:{}\nsize 12345\n",
+        expand("{{hex:64}}", 51)
     );
-    repo.write("model.bin", pointer);
+    repo.write("model.bin", &pointer);
     repo.git(&["add", "model.bin"]);
     assert_eq!(run(&repo), 0, "LFS pointers are skipped");
+    repo.write("model.bin", format!("{pointer}# {}\n", expand(GITHUB, 52)));
+    repo.git(&["add", "model.bin"]);
+    assert_eq!(run(&repo), 1, "a secret below an LFS header is found");
+    repo.git(&["rm", "-q", "--cached", "model.bin"]);
     // Other hook managers are named by status.
     repo.write("lefthook.yml", "pre-commit:\n");
     std::fs::create_dir_all(repo.path().join(".husky")).unwrap();

@@ -4,10 +4,10 @@
 use guard::commands::rules::check;
 use guard::rules::BUILTIN;
 use guard::rules::template::Expander;
+use guard::scan::chunk::Chunk;
 use guard::scan::finding::SourceKind;
 use guard::scan::matcher::Gate;
 use guard::scan::scanner::ScanScratch;
-use guard::sources::Chunk;
 
 use crate::common::default_pipeline;
 

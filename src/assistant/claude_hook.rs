@@ -9,10 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::pipeline::Pipeline;
+use crate::pipeline::{Origin, Pipeline, Results, Scratch};
 use crate::scan::finding::{Finding, SourceKind};
-use crate::scan::scanner::ScanScratch;
-use crate::sources::{Chunk, is_binary};
 
 /// Why an event is blocked.
 #[derive(Debug)]
@@ -99,16 +97,10 @@ fn tool_input_str<'a>(event: &'a Value, key: &str) -> Result<&'a str> {
 
 /// The secrets in `text`, which came from the assistant's side.
 fn scan_text(pipeline: &Pipeline, text: &str) -> Vec<Finding> {
-    let chunk = Chunk {
-        data: text.as_bytes(),
-        path: None,
-        source: SourceKind::Stdin,
-        first_line: 1,
-        only_lines: None,
-    };
-    let mut findings = Vec::new();
-    pipeline.scan_chunk(&chunk, &mut ScanScratch::default(), &mut findings);
-    findings
+    let mut results = Results::default();
+    let origin = Origin::new(SourceKind::Stdin);
+    pipeline.check_content(text.as_bytes(), origin, None, &mut Scratch::default(), &mut results);
+    results.findings
 }
 
 /// The path-policy finding for `file` and the secrets in it. A file that
@@ -116,24 +108,16 @@ fn scan_text(pipeline: &Pipeline, text: &str) -> Vec<Finding> {
 fn check_file(pipeline: &Pipeline, cwd: &Path, file: &Path) -> Result<Vec<Finding>> {
     let absolute = cwd.join(file);
     let shown = absolute.strip_prefix(cwd).unwrap_or(&absolute);
-    let mut findings = Vec::new();
-    pipeline.check_path(shown, SourceKind::File, &mut findings);
-    let Ok(meta) = std::fs::metadata(&absolute) else { return Ok(findings) };
-    if !meta.is_file() || meta.len() > pipeline.max_file_size {
-        return Ok(findings);
+    let origin = Origin::file(SourceKind::File, shown);
+    let mut results = Results::default();
+    pipeline.check_path(origin, &mut results);
+    let Ok(meta) = std::fs::metadata(&absolute) else { return Ok(results.findings) };
+    if !meta.is_file() || !pipeline.admits_size(meta.len(), origin, &mut results) {
+        return Ok(results.findings);
     }
     let data = std::fs::read(&absolute).with_context(|| format!("reading {}", absolute.display()))?;
-    if !is_binary(&data) {
-        let chunk = Chunk {
-            data: &data,
-            path: Some(shown),
-            source: SourceKind::File,
-            first_line: 1,
-            only_lines: None,
-        };
-        pipeline.scan_chunk(&chunk, &mut ScanScratch::default(), &mut findings);
-    }
-    Ok(findings)
+    pipeline.check_content(&data, origin, None, &mut Scratch::default(), &mut results);
+    Ok(results.findings)
 }
 
 /// What the shell would make of `word`: the files a glob in its last

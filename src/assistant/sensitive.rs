@@ -7,8 +7,8 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
-use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use anyhow::Result;
+use ignore::gitignore::Gitignore;
 
 /// The built-in sensitive patterns (gitignore syntax), after the path
 /// policy's kinds; `[audit] sensitive` in guard.toml adds more.
@@ -54,19 +54,7 @@ pub fn sample_paths(pattern: &str) -> Vec<String> {
 /// # Errors
 /// A line that is not a valid pattern.
 pub fn matcher<'a>(lines: impl IntoIterator<Item = &'a str>) -> Result<Gitignore> {
-    let mut builder = GitignoreBuilder::new("/");
-    for line in lines {
-        builder.add_line(None, line).with_context(|| format!("invalid pattern {line:?}"))?;
-    }
-    builder.build().context("building the gitignore matcher")
-}
-
-/// Whether `pattern` is a valid gitignore pattern.
-///
-/// # Errors
-/// It is not.
-pub fn validate(pattern: &str) -> Result<()> {
-    matcher([pattern]).map(drop)
+    crate::policy::globs::gitignore(lines)
 }
 
 /// The patterns of which some sample path `ignore` does not exclude.

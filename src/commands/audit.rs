@@ -15,12 +15,11 @@ use crate::assistant::claude_settings::{self, EMPTY, HOOK_MARKER};
 use crate::assistant::controls::{CLAUDE_SIGNS, IGNORE_FILES, JSON_SETTINGS};
 use crate::assistant::sensitive::{self, DEFAULT_PATTERNS};
 use crate::cli::AuditArgs;
+use crate::git::ConfigScope;
 use crate::hooks::{self, Scope, State};
-use crate::pipeline::Pipeline;
+use crate::pipeline::{Origin, Pipeline, Results, Scratch};
 use crate::report::audit::{Check, Status};
 use crate::scan::finding::SourceKind;
-use crate::scan::scanner::ScanScratch;
-use crate::sources::Chunk;
 
 use super::install_claude::SETTINGS;
 
@@ -39,7 +38,8 @@ pub fn run(args: &AuditArgs) -> Result<Outcome> {
     let cwd = std::env::current_dir().context("finding the current directory")?;
     let root = crate::git::work_tree_root(&cwd).context("guard audit works inside a git work tree")?;
     let config = super::load_config(args.config.as_deref())?;
-    let pipeline = Pipeline::new(&config)?;
+    let work_tree = if args.config.is_none() { Some(super::work_tree_or_cwd()?) } else { None };
+    let pipeline = super::pipeline(&config, work_tree.as_deref())?;
     let patterns: Vec<String> = DEFAULT_PATTERNS
         .iter()
         .map(|p| (*p).to_string())
@@ -68,9 +68,8 @@ fn hooks_check(root: &Path, ci: bool) -> Result<Check> {
     let dir = crate::git::hooks_dir(root)?;
     let binary = std::env::current_exe().context("finding guard's own path")?;
     let binary = binary.canonicalize().unwrap_or(binary);
-    let local =
-        crate::git::git_output(root, &["config", "--local", "--get", "core.hooksPath"]).unwrap_or_default();
-    let global = super::install::global_hooks_path(root).is_some() && local.is_empty();
+    let local = crate::git::config_path(root, ConfigScope::Local, "core.hooksPath");
+    let global = super::install::global_hooks_path(root).is_some() && local.is_none();
     let scope = if global { Scope::Global } else { Scope::Repository };
     let problems: Vec<String> = hooks::status(&dir, &binary, scope)?
         .into_iter()
@@ -96,12 +95,12 @@ fn hooks_check(root: &Path, ci: bool) -> Result<Check> {
 }
 
 fn tracked_check(root: &Path, pipeline: &Pipeline) -> Result<Check> {
-    let mut findings = Vec::new();
+    let mut results = Results::default();
     for path in crate::git::tracked_files(root)? {
-        pipeline.check_path(&path, SourceKind::File, &mut findings);
+        pipeline.check_path(Origin::file(SourceKind::File, &path), &mut results);
     }
     let names: Vec<String> =
-        findings.iter().filter_map(|f| f.path.as_ref()).map(|p| p.display().to_string()).collect();
+        results.findings.iter().filter_map(|f| f.path.as_ref()).map(|p| p.display().to_string()).collect();
     Ok(match names.len() {
         0 => {
             check("tracked secret files", Status::Pass, "no tracked file is a .env, key or credentials file")
@@ -225,15 +224,10 @@ fn json_checks(root: &Path, pipeline: &Pipeline) -> Result<Vec<Check>> {
             checks.push(check(*file, Status::Fail, format!("not valid JSON: {err}")));
             continue;
         }
-        let mut findings = Vec::new();
-        let chunk = Chunk {
-            data: text.as_bytes(),
-            path: Some(Path::new(file)),
-            source: SourceKind::File,
-            first_line: 1,
-            only_lines: None,
-        };
-        pipeline.scan_chunk(&chunk, &mut ScanScratch::default(), &mut findings);
+        let mut results = Results::default();
+        let origin = Origin::file(SourceKind::File, Path::new(file));
+        pipeline.check_content(text.as_bytes(), origin, None, &mut Scratch::default(), &mut results);
+        let findings = results.findings;
         checks.push(if findings.is_empty() {
             check(*file, Status::Pass, "valid JSON, no secret")
         } else {

@@ -6,7 +6,6 @@ use anyhow::{Context, Result, bail};
 
 use crate::Outcome;
 use crate::cli::BaselineArgs;
-use crate::pipeline::Pipeline;
 use crate::policy::baseline::{self, FILE_NAME};
 use crate::sources::files;
 
@@ -26,13 +25,13 @@ pub fn run(args: &BaselineArgs) -> Result<Outcome> {
             path.display()
         );
     }
-    let mut config = super::load_config(None)?;
-    config.baseline.clear();
-    let pipeline = Pipeline::new(&config)?;
+    let config = super::load_config(None)?;
+    // Today's findings, the accepted ones included.
+    let pipeline = super::pipeline(&config, None)?;
     // Paths relative to the root, as hooks see them: a file-name finding's
     // fingerprint is made of its rule and path.
     std::env::set_current_dir(&root).with_context(|| format!("entering {}", root.display()))?;
-    let outcome = files::scan_paths(&pipeline, &[std::path::PathBuf::from(".")], false);
+    let outcome = files::check_paths(&pipeline, &[std::path::PathBuf::from(".")], false);
     if let Some(error) = outcome.errors.first() {
         bail!("{error} (the baseline was not written)");
     }

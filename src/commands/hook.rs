@@ -7,17 +7,9 @@ use anyhow::{Context, Result};
 use crate::Outcome;
 use crate::cli::{GitHook, HookArgs, HookName};
 use crate::git::Repo;
-use crate::git::changes::StagedDiff;
-use crate::pipeline::Pipeline;
+use crate::git::staged_diff::StagedDiff;
 use crate::report;
-use crate::scan::finding::SourceKind;
-use crate::scan::scanner::ScanScratch;
-use crate::sources::{Chunk, push, staged};
-
-/// The line (after git's comment character, `#` unless `core.commentChar`
-/// says otherwise) above which `git commit -v` puts the message and below
-/// which the diff, which pre-commit checked already.
-const SCISSORS: &[u8] = b" ------------------------ >8 ------------------------";
+use crate::sources::{messages, push, staged};
 
 /// Runs one hook.
 ///
@@ -46,40 +38,26 @@ fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
     };
     let repo = Repo::open_from_env()?;
     let config = super::load_config_at(None, repo.work_tree())?;
-    let pipeline = Pipeline::new(&config)?;
-    let findings = match hook {
+    // A hook checks a change whole, whatever its size.
+    let pipeline = super::pipeline(&config, repo.work_tree())?.without_size_limit();
+    let results = match hook {
         GitHook::PreCommit | GitHook::PreMergeCommit => {
-            staged::scan_diff(&repo, &pipeline, staged_diff.context("the staged diff was started above")?)?
+            let diff = staged_diff.context("the staged diff was started above")?;
+            staged::check_staged(&repo, &pipeline, diff)?
         }
         GitHook::PrePush { remote, .. } => {
             let mut input = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut input)
                 .context("reading the pushed refs from standard input")?;
-            let lines = push::parse_lines(&input)?;
-            push::scan(&repo, &pipeline, remote, &lines)?
+            let lines = crate::git::parse::push_lines(&input)?;
+            push::check_push(&repo, &pipeline, remote, &lines)?
         }
-        GitHook::CommitMsg { file } => {
-            let message = std::fs::read(file)
-                .with_context(|| format!("reading the commit message {}", file.display()))?;
-            let end = memchr::memmem::find_iter(&message, SCISSORS)
-                .find(|&at| at >= 1 && (at == 1 || message[at - 2] == b'\n'))
-                .map_or(message.len(), |at| at - 1);
-            let chunk = Chunk {
-                data: &message[..end],
-                path: None,
-                source: SourceKind::Message,
-                first_line: 1,
-                only_lines: None,
-            };
-            let mut findings = Vec::new();
-            pipeline.scan_chunk(&chunk, &mut ScanScratch::default(), &mut findings);
-            findings
-        }
+        GitHook::CommitMsg { file } => messages::check_message_file(&pipeline, file)?,
     };
-    if findings.is_empty() {
+    if results.findings.is_empty() {
         return Ok(Outcome::Clean);
     }
     let mut err = std::io::stderr().lock();
-    let _ = report::blocked::write(&mut err, &findings, action);
+    let _ = report::blocked::write(&mut err, &results.findings, action);
     Ok(Outcome::Findings)
 }

@@ -9,7 +9,6 @@ use anyhow::{Context, Result};
 
 use crate::Outcome;
 use crate::assistant::claude_hook;
-use crate::pipeline::Pipeline;
 
 /// Runs the hook on the event on standard input.
 ///
@@ -31,7 +30,7 @@ fn check() -> Result<Outcome> {
     let cwd = claude_hook::event_cwd(&event)?;
     let work_tree = crate::git::work_tree_root(&cwd).unwrap_or_else(|| cwd.clone());
     let config = super::load_config_at(None, Some(&work_tree))?;
-    let pipeline = Pipeline::new(&config)?;
+    let pipeline = super::pipeline(&config, Some(&work_tree))?;
     let Some(block) = claude_hook::judge(&event, &pipeline)? else {
         return Ok(Outcome::Clean);
     };

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::Outcome;
 use crate::cli::{InstallArgs, UninstallArgs};
-use crate::git::git_output;
+use crate::git::ConfigScope;
 use crate::hooks::{self, CHAINED_SUFFIX, Change, Scope};
 
 /// In a global hooks directory guard created: says guard set the global
@@ -49,7 +49,7 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
                     "core.hooksPath was set by `guard install --global`\n",
                 )
                 .with_context(|| format!("writing in {}", dir.display()))?;
-                git_output(&cwd, &["config", "--global", "core.hooksPath", &dir.to_string_lossy()])?;
+                crate::git::set_config(&cwd, ConfigScope::Global, "core.hooksPath", &dir.to_string_lossy())?;
                 println!("guard: set the global core.hooksPath to {}", dir.display());
                 dir
             }
@@ -114,7 +114,7 @@ pub fn uninstall(args: &UninstallArgs) -> Result<Outcome> {
     if args.global && dir.join(SET_BY_GUARD).exists() {
         std::fs::remove_file(dir.join(SET_BY_GUARD))
             .with_context(|| format!("cleaning {}", dir.display()))?;
-        git_output(&cwd, &["config", "--global", "--unset", "core.hooksPath"])?;
+        crate::git::unset_config(&cwd, ConfigScope::Global, "core.hooksPath")?;
         let _ = std::fs::remove_dir(&dir); // only if nothing else is left in it
         println!("guard: unset the global core.hooksPath");
     }
@@ -159,10 +159,7 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 
 /// The user's global `core.hooksPath`, if set (`~` expanded by git).
 pub fn global_hooks_path(cwd: &Path) -> Option<PathBuf> {
-    git_output(cwd, &["config", "--global", "--type=path", "--get", "core.hooksPath"])
-        .ok()
-        .filter(|path| !path.is_empty())
-        .map(PathBuf::from)
+    crate::git::config_path(cwd, ConfigScope::Global, "core.hooksPath")
 }
 
 /// Where guard keeps global hooks when no global `core.hooksPath` exists.

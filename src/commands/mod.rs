@@ -13,13 +13,14 @@ pub mod scan;
 pub mod scan_history;
 pub mod status;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
 use crate::Outcome;
 use crate::cli::{Command, FormatArg};
 use crate::config::{self, Config, Sources};
+use crate::pipeline::Pipeline;
 use crate::report::Format;
 
 /// Runs one subcommand.
@@ -48,8 +49,7 @@ pub fn run(command: Command) -> Result<Outcome> {
 /// # Errors
 /// A config file that cannot be read or is invalid.
 pub fn load_config(explicit: Option<&Path>) -> Result<Config> {
-    let cwd = std::env::current_dir().context("finding the current directory")?;
-    let work_tree = if explicit.is_none() { crate::git::work_tree_root(&cwd).or(Some(cwd)) } else { None };
+    let work_tree = if explicit.is_none() { Some(work_tree_or_cwd()?) } else { None };
     load_config_at(explicit, work_tree.as_deref())
 }
 
@@ -64,6 +64,31 @@ pub fn load_config_at(explicit: Option<&Path>, work_tree: Option<&Path>) -> Resu
         head: None,
         user: config::user_config_path(),
     })
+}
+
+/// The plan for a work tree: the configuration's pipeline, accepting the
+/// fingerprints of the baseline at `work_tree`'s root.
+///
+/// # Errors
+/// An invalid configuration or baseline.
+pub fn pipeline(config: &Config, work_tree: Option<&Path>) -> Result<Pipeline> {
+    let baseline = match work_tree {
+        Some(root) => {
+            crate::policy::baseline::read(&root.join(crate::policy::baseline::FILE_NAME))?.unwrap_or_default()
+        }
+        None => Vec::new(),
+    };
+    Pipeline::new(config, baseline.into_iter().map(|entry| entry.fingerprint).collect())
+}
+
+/// The work tree the current directory is in, else the current directory:
+/// where `guard.toml` and the baseline are looked for.
+///
+/// # Errors
+/// The current directory cannot be found.
+pub fn work_tree_or_cwd() -> Result<PathBuf> {
+    let cwd = std::env::current_dir().context("finding the current directory")?;
+    Ok(crate::git::work_tree_root(&cwd).unwrap_or(cwd))
 }
 
 /// The report format chosen on the command line.

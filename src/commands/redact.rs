@@ -8,7 +8,6 @@ use anyhow::Result;
 
 use crate::Outcome;
 use crate::cli::RedactArgs;
-use crate::pipeline::Pipeline;
 
 /// Runs `guard redact`.
 ///
@@ -17,7 +16,7 @@ use crate::pipeline::Pipeline;
 /// not one).
 pub fn run(args: &RedactArgs) -> Result<Outcome> {
     let config = super::load_config(args.config.as_deref())?;
-    let pipeline = Pipeline::new(&config)?;
+    let pipeline = super::pipeline(&config, None)?;
     let mut input = BufReader::with_capacity(64 * 1024, std::io::stdin().lock());
     let mut output = BufWriter::new(std::io::stdout().lock());
     let masked = match crate::report::masked::copy_masked(&pipeline.scanner, &mut input, &mut output) {

@@ -12,10 +12,10 @@ use crate::cli::{RulesAction, RulesArgs};
 use crate::pipeline::Pipeline;
 use crate::policy::path_policy::PathPolicy;
 use crate::rules::template::Expander;
+use crate::scan::chunk::Chunk;
 use crate::scan::finding::SourceKind;
 use crate::scan::matcher::Gate;
 use crate::scan::scanner::{ScanScratch, Scanner};
-use crate::sources::Chunk;
 
 /// Runs `guard rules`.
 ///
@@ -23,7 +23,7 @@ use crate::sources::Chunk;
 /// Invalid configuration.
 pub fn run(args: &RulesArgs) -> Result<Outcome> {
     let config = super::load_config(args.config.as_deref())?;
-    let pipeline = Pipeline::new(&config)?;
+    let pipeline = super::pipeline(&config, None)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match args.action {
         RulesAction::List => list(&pipeline, &mut out).map(|()| Outcome::Clean),

@@ -8,9 +8,9 @@ use anyhow::{Context, Result};
 use crate::Outcome;
 use crate::cli::ScanArgs;
 use crate::config::parse_size;
-use crate::pipeline::Pipeline;
+use crate::pipeline::SkipReason;
 use crate::report::{self, Options};
-use crate::sources::files::{self, SkipReason};
+use crate::sources::files;
 
 /// Runs `guard scan`.
 ///
@@ -23,35 +23,42 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     if let Some(size) = &common.max_file_size {
         config.max_file_size = Some(parse_size(size).context("--max-file-size")?);
     }
-    let pipeline = Pipeline::new(&config)?;
+    let work_tree = if common.config.is_none() { Some(super::work_tree_or_cwd()?) } else { None };
+    let mut pipeline = super::pipeline(&config, work_tree.as_deref())?;
+    if args.staged {
+        // What the pre-commit hook checks: the change whole.
+        pipeline = pipeline.without_size_limit();
+    }
 
     let outcome = if args.staged {
-        let diff = crate::git::changes::StagedDiff::spawn()?;
+        let diff = crate::git::staged_diff::StagedDiff::spawn()?;
         let repo = crate::git::Repo::open_from_env()?;
-        let findings = crate::sources::staged::scan_diff(&repo, &pipeline, diff)?;
-        files::Outcome { findings, ..files::Outcome::default() }
+        crate::sources::staged::check_staged(&repo, &pipeline, diff)?
     } else if args.paths.len() == 1 && args.paths[0] == Path::new("-") {
-        files::scan_reader(&pipeline, std::io::stdin().lock())?
+        crate::sources::stdin::check_stdin(&pipeline, std::io::stdin().lock())?
     } else {
         let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
         if let Some(missing) = paths.iter().find(|p| !p.exists()) {
             anyhow::bail!("{}: no such file or directory", missing.display());
         }
-        files::scan_paths(&pipeline, &paths, args.no_ignore)
+        files::check_paths(&pipeline, &paths, args.no_ignore)
     };
 
     if !common.quiet {
         for skip in &outcome.skipped {
+            let place = skip.path.as_deref().map_or("<stdin>".into(), |p| p.display().to_string());
             match skip.reason {
                 SkipReason::TooLarge(size) => eprintln!(
-                    "guard: skipped {}: {size} bytes is over the size limit of {} bytes (--max-file-size)",
-                    skip.path.display(),
-                    pipeline.max_file_size
+                    "guard: skipped {place}: {size} bytes is over the size limit of {} bytes (--max-file-size)",
+                    pipeline.size_limit().unwrap_or(u64::MAX)
                 ),
                 SkipReason::Binary if common.verbose => {
-                    eprintln!("guard: skipped {}: binary (its name was still checked)", skip.path.display());
+                    eprintln!("guard: skipped {place}: binary (its name was still checked)");
                 }
-                SkipReason::Binary => {}
+                SkipReason::LfsPointer if common.verbose => {
+                    eprintln!("guard: skipped {place}: a Git LFS pointer (its name was still checked)");
+                }
+                SkipReason::Binary | SkipReason::LfsPointer => {}
             }
         }
     }

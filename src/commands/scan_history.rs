@@ -4,6 +4,7 @@
 //! a `git filter-repo` replace-text file.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -12,8 +13,9 @@ use crate::Outcome;
 use crate::cli::ScanHistoryArgs;
 use crate::config::{self, Sources, parse_size};
 use crate::git::Repo;
-use crate::git::inventory::Selection;
-use crate::pipeline::Pipeline;
+use crate::git::log::Selection;
+use crate::pipeline::SkipReason;
+use crate::progress::Progress;
 use crate::report::{self, Format, Options};
 use crate::sources::history;
 
@@ -42,24 +44,35 @@ pub fn run(args: &ScanHistoryArgs) -> Result<Outcome> {
     if let Some(size) = &common.max_file_size {
         config.max_file_size = Some(parse_size(size).context("--max-file-size")?);
     }
-    let pipeline = Pipeline::new(&config)?;
+    let pipeline = super::pipeline(&config, repo.work_tree())?;
     let since = args.since.as_deref().map(crate::datetime::parse).transpose().context("--since")?;
     let selection = Selection { revisions: args.revisions.clone(), since };
 
-    let scan = history::scan(&repo, &pipeline, &selection, !common.quiet)?;
+    let progress = Progress::new("scanning blobs", 0, !common.quiet);
+    let done = AtomicBool::new(false);
+    let scan = std::thread::scope(|threads| {
+        threads.spawn(|| progress.draw_until(|| done.load(Ordering::Relaxed)));
+        let scan = history::check_history(&repo, &pipeline, &selection, &progress);
+        done.store(true, Ordering::Relaxed);
+        scan
+    })?;
+    let results = &scan.results;
 
     if !common.quiet {
-        for skip in &scan.skipped {
-            eprintln!(
-                "guard: skipped blob {} at {}: {} bytes is over the size limit of {} bytes (--max-file-size)",
-                skip.oid,
-                skip.path.display(),
-                skip.size,
-                pipeline.max_file_size
-            );
+        let limit = pipeline.size_limit().unwrap_or(u64::MAX);
+        for skip in &results.skipped {
+            let place = skip.path.as_deref().map_or("a commit message".into(), |p| p.display().to_string());
+            let blob = skip.blob.map(|oid| format!("blob {oid} at ")).unwrap_or_default();
+            if let SkipReason::TooLarge(size) = skip.reason {
+                eprintln!(
+                    "guard: skipped {blob}{place}: {size} bytes is over the size limit of {limit} bytes (--max-file-size)"
+                );
+            }
         }
         if common.verbose {
-            eprintln!("guard: {} binary blobs got no content rules", scan.binary);
+            let count = |reason| results.skipped.iter().filter(|s| s.reason == reason).count();
+            eprintln!("guard: {} binary blobs got no content rules", count(SkipReason::Binary));
+            eprintln!("guard: {} Git LFS pointers got no content rules", count(SkipReason::LfsPointer));
         }
         eprintln!(
             "guard: scanned {} commits, {} blobs ({:.1} MB) in {:.1} s",
@@ -69,14 +82,14 @@ pub fn run(args: &ScanHistoryArgs) -> Result<Outcome> {
             started.elapsed().as_secs_f64()
         );
     }
-    for error in &scan.errors {
+    for error in &results.errors {
         eprintln!("guard: error: {error}");
     }
 
     if let Some(path) = &args.replace_file {
         let mut file = std::io::BufWriter::new(report::create_private_file(path)?);
         let written =
-            report::replace_text::write(&mut file, &scan.findings).and_then(|n| file.flush().map(|()| n));
+            report::replace_text::write(&mut file, &results.findings).and_then(|n| file.flush().map(|()| n));
         let count = written.with_context(|| format!("writing {}", path.display()))?;
         eprintln!(
             "guard: wrote {count} expressions to {} for `git filter-repo --replace-text {}`. It holds the secrets in clear: delete it when done.",
@@ -89,11 +102,11 @@ pub fn run(args: &ScanHistoryArgs) -> Result<Outcome> {
     }
 
     let options = Options { format: super::format(common.format), show_secrets: common.no_redact };
-    if !(common.quiet && scan.findings.is_empty()) {
+    if !(common.quiet && results.findings.is_empty()) {
         report::emit(common.output.as_deref(), |out| match options.format {
-            Format::Human => report::incident::write(out, &scan.findings, options.show_secrets),
-            _ => report::write(out, &scan.findings, options),
+            Format::Human => report::incident::write(out, &results.findings, options.show_secrets),
+            _ => report::write(out, &results.findings, options),
         })?;
     }
-    Ok(report::outcome(!scan.errors.is_empty(), !scan.findings.is_empty()))
+    Ok(report::outcome(!results.errors.is_empty(), !results.findings.is_empty()))
 }

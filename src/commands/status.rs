@@ -2,13 +2,11 @@
 //! current, whether earlier hooks run after them, whether `guard.toml` is
 //! valid, and which other hook managers the repository uses.
 
-use std::path::Path;
-
 use anyhow::{Context, Result};
 
 use crate::Outcome;
+use crate::git::ConfigScope;
 use crate::hooks::{self, CHAINED_SUFFIX, Scope, State};
-use crate::pipeline::Pipeline;
 
 /// Files that tell another hook manager is in use, and its name.
 const MANAGERS: &[(&str, &str)] = &[
@@ -32,16 +30,14 @@ pub fn run() -> Result<Outcome> {
 
     println!("hooks directory: {}", dir.display());
     let global = super::install::global_hooks_path(&cwd);
-    let local =
-        crate::git::git_output(&cwd, &["config", "--local", "--type=path", "--get", "core.hooksPath"])
-            .ok()
-            .filter(|p| !p.is_empty());
+    let local = crate::git::config_path(&cwd, ConfigScope::Local, "core.hooksPath");
     if let Some(global) = &global {
         println!("global hooks:    {} (core.hooksPath)", global.display());
         if let Some(local) = &local {
             healthy = false;
             println!(
-                "                 overridden here by this repository's core.hooksPath {local}: the global hooks do not run"
+                "                 overridden here by this repository's core.hooksPath {}: the global hooks do not run",
+                local.display()
             );
         }
     }
@@ -69,7 +65,10 @@ pub fn run() -> Result<Outcome> {
         println!("{:<17} {state}{chained}", format!("{}:", hook.name));
     }
 
-    match super::load_config(None).and_then(|config| Pipeline::new(&config).map(|p| (config, p))) {
+    let work_tree = super::work_tree_or_cwd()?;
+    match super::load_config(None)
+        .and_then(|config| super::pipeline(&config, Some(&work_tree)).map(|p| (config, p)))
+    {
         Ok((config, pipeline)) => {
             let source =
                 config.files.first().map_or("defaults only".to_string(), |f| f.display().to_string());
@@ -83,9 +82,9 @@ pub fn run() -> Result<Outcome> {
             println!("config:          INVALID: {err:#}");
         }
     }
-    let root = crate::git::git_output(&cwd, &["rev-parse", "--show-toplevel"]).unwrap_or_default();
+    let root = crate::git::toplevel(&cwd).unwrap_or_default();
     for (file, manager) in MANAGERS {
-        if Path::new(&root).join(file).exists() {
+        if root.join(file).exists() {
             println!(
                 "also uses:       {manager} ({file}); guard's hooks run first, then the hook that was there"
             );

@@ -7,11 +7,13 @@
 
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, ChildStdout, Stdio};
+use std::process::{ChildStdin, ChildStdout, Stdio};
 
 use anyhow::{Context, Result, bail};
 
 use super::Oid;
+use super::command::Running;
+use super::parse::{self, BatchHeader};
 
 /// The writing end: object ids to read, in order.
 pub struct Requests {
@@ -21,7 +23,7 @@ pub struct Requests {
 /// The reading end: objects in the order requested.
 pub struct Objects {
     stdout: BufReader<ChildStdout>,
-    child: Child,
+    git: Running,
     header: Vec<u8>,
 }
 
@@ -43,7 +45,7 @@ pub enum Object {
 /// git cannot be started.
 pub fn spawn_requests(git_dir: &Path) -> Result<(Requests, Objects)> {
     let mut objects = spawn(git_dir, &["--batch"], Stdio::piped())?;
-    let stdin = objects.child.stdin.take().context("git's standard input")?;
+    let stdin = objects.git.take_stdin().context("git's standard input")?;
     Ok((Requests { stdin: BufWriter::with_capacity(64 << 10, stdin) }, objects))
 }
 
@@ -58,21 +60,11 @@ pub fn spawn_all(git_dir: &Path) -> Result<Objects> {
 
 /// Replace refs are ignored, as libgit2 ignores them when walking history.
 fn spawn(git_dir: &Path, args: &[&str], stdin: Stdio) -> Result<Objects> {
-    let mut child = super::git_command()
-        .arg("--git-dir")
-        .arg(git_dir)
-        .arg("cat-file")
-        .args(args)
-        .env("GIT_NO_REPLACE_OBJECTS", "1")
-        .stdin(stdin)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .context(
-            "starting `git cat-file` (scan-history reads objects with the git binary; is git installed?)",
-        )?;
-    let stdout = child.stdout.take().context("git's standard output")?;
-    Ok(Objects { stdout: BufReader::with_capacity(1 << 20, stdout), child, header: Vec::new() })
+    let mut command =
+        super::command::command(&["--git-dir".as_ref(), git_dir.as_os_str(), "cat-file".as_ref()]);
+    command.args(args).env("GIT_NO_REPLACE_OBJECTS", "1").stdin(stdin);
+    let (git, stdout) = Running::spawn(command, "git cat-file")?;
+    Ok(Objects { stdout: BufReader::with_capacity(1 << 20, stdout), git, header: Vec::new() })
 }
 
 impl Requests {
@@ -104,24 +96,19 @@ impl Objects {
         if self.stdout.read_until(b'\n', &mut self.header).context("reading from git cat-file")? == 0 {
             return Ok(None);
         }
-        let header =
-            std::str::from_utf8(&self.header).context("git cat-file wrote a malformed header")?.trim_end();
-        let mut fields = header.split(' ');
-        let oid_text = fields.next().unwrap_or_default();
-        let oid = Oid::from_str(oid_text).with_context(|| format!("git cat-file answered {header:?}"))?;
-        let (kind, size) = match (fields.next(), fields.next()) {
-            (Some("missing"), None) => return Ok(Some((oid, Object::Missing))),
-            (Some(kind), Some(size)) => {
-                (kind, size.parse::<u64>().with_context(|| format!("git cat-file answered {header:?}"))?)
-            }
-            _ => bail!("git cat-file answered {header:?}"),
+        if self.header.pop() != Some(b'\n') {
+            bail!("git cat-file stopped in the middle of a header");
+        }
+        let (oid, blob, size) = match parse::batch_header(&self.header)? {
+            BatchHeader::Missing(oid) => return Ok(Some((oid, Object::Missing))),
+            BatchHeader::Object { oid, blob, size } => (oid, blob, size),
         };
-        let object = if kind != "blob" || size > max_size {
+        let object = if !blob || size > max_size {
             let skipped = std::io::copy(&mut (&mut self.stdout).take(size), &mut std::io::sink())?;
             if skipped != size {
                 bail!("git cat-file stopped in the middle of object {oid}");
             }
-            if kind == "blob" { Object::TooLarge(size) } else { Object::NotBlob }
+            if blob { Object::TooLarge(size) } else { Object::NotBlob }
         } else {
             buffer.clear();
             buffer.reserve(size as usize);
@@ -141,18 +128,14 @@ impl Objects {
     /// Stops git (after an error), so that a writer blocked on its full
     /// input pipe gets an error instead of waiting for ever.
     pub fn abort(&mut self) {
-        let _ = self.child.kill();
+        self.git.kill();
     }
 
     /// Waits for git to exit.
     ///
     /// # Errors
     /// git failed.
-    pub fn wait(mut self) -> Result<()> {
-        let status = self.child.wait().context("waiting for git cat-file")?;
-        if !status.success() {
-            bail!("git cat-file failed ({status})");
-        }
-        Ok(())
+    pub fn wait(self) -> Result<()> {
+        self.git.wait()
     }
 }

@@ -8,17 +8,48 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, Result};
-use git2::{ObjectType, Oid, TreeWalkMode, TreeWalkResult};
+use git2::{ObjectType, TreeWalkMode, TreeWalkResult};
 
-use super::{Repo, log};
+use super::log::{self, Selection};
+use super::{Oid, Repo};
 
-/// Which commits to enumerate.
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    /// Revisions and ranges (`main`, `v1.0..HEAD`, `^old`); empty: every ref.
-    pub revisions: Vec<String>,
-    /// Only commits whose committer time is at or after this (Unix seconds).
-    pub since: Option<i64>,
+/// A commit's place in [`Inventory::commits`] (parents come before children).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CommitIdx(pub u32);
+
+/// A path's place in [`Inventory::paths`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PathIdx(pub u32);
+
+/// A blob's place in [`Inventory::blobs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BlobIdx(pub u32);
+
+/// An index into one of the inventory's lists.
+fn next_index(len: usize, what: &str) -> Result<u32> {
+    u32::try_from(len).with_context(|| format!("too many {what}"))
+}
+
+impl Inventory {
+    /// The commit at `index`.
+    pub fn commit(&self, index: CommitIdx) -> &Commit {
+        &self.commits[index.0 as usize]
+    }
+
+    /// The path at `index`.
+    pub fn path(&self, index: PathIdx) -> &[u8] {
+        &self.paths[index.0 as usize]
+    }
+
+    /// The blob at `index`.
+    pub fn blob(&self, index: BlobIdx) -> &Blob {
+        &self.blobs[index.0 as usize]
+    }
+
+    /// The first commit that had the path at `index`.
+    pub fn path_first_commit(&self, index: PathIdx) -> CommitIdx {
+        self.path_first_commit[index.0 as usize]
+    }
 }
 
 /// A commit, by its index in [`Inventory::commits`].
@@ -28,7 +59,7 @@ pub struct Commit {
     pub oid: Oid,
     /// Indices of its parents that are in the inventory (a shallow boundary
     /// or `--since` leaves some out).
-    pub parents: Vec<u32>,
+    pub parents: Vec<CommitIdx>,
     /// Its message.
     pub message: Vec<u8>,
 }
@@ -39,7 +70,7 @@ pub struct Blob {
     /// Its id.
     pub oid: Oid,
     /// Each path it had, with the first commit (index) that had it there.
-    pub appearances: Vec<(u32, u32)>,
+    pub appearances: Vec<(PathIdx, CommitIdx)>,
 }
 
 /// An annotated tag's message.
@@ -52,7 +83,7 @@ pub struct TagMessage {
     /// Its message.
     pub message: Vec<u8>,
     /// The commit it points at, if it is in the inventory.
-    pub commit: Option<u32>,
+    pub commit: Option<CommitIdx>,
 }
 
 /// A branch, tag or other ref and the commit it reaches.
@@ -61,7 +92,7 @@ pub struct RefTip {
     /// Short name (`main`, `v1.0`, `origin/main`, `stash`).
     pub name: String,
     /// Index of the commit it points at.
-    pub commit: u32,
+    pub commit: CommitIdx,
 }
 
 /// Everything `scan-history` needs to know about the history.
@@ -72,7 +103,7 @@ pub struct Inventory {
     /// Every path that ever held a file.
     pub paths: Vec<Vec<u8>>,
     /// First commit (index) that had each path.
-    pub path_first_commit: Vec<u32>,
+    path_first_commit: Vec<CommitIdx>,
     /// Every unique blob, in order of first appearance.
     pub blobs: Vec<Blob>,
     /// Annotated tags' messages.
@@ -85,11 +116,11 @@ pub struct Inventory {
     pub head_paths: HashSet<Vec<u8>>,
 }
 
-/// Author and date of a commit.
+/// Who wrote a commit, and when.
 #[derive(Debug, Clone)]
-pub struct CommitMeta {
+pub struct Author {
     /// Author name.
-    pub author: String,
+    pub name: String,
     /// Author email.
     pub email: String,
     /// Author time, Unix seconds.
@@ -122,19 +153,19 @@ impl Repo {
                 {
                     inventory.tags.push(TagMessage {
                         name: name.clone(),
-                        oid: tag.id(),
+                        oid: Oid::from_git2(tag.id()),
                         message: tag.message_bytes().unwrap_or_default().to_vec(),
                         commit: None,
                     });
                 }
-                ref_targets.push((name, commit.id()));
+                ref_targets.push((name, Oid::from_git2(commit.id())));
             }
         }
 
-        let mut index_of: HashMap<Oid, u32> = HashMap::new();
+        let mut index_of: HashMap<Oid, CommitIdx> = HashMap::new();
         let mut recorder = Recorder {
             on_new_blob,
-            commit: 0,
+            commit: CommitIdx(0),
             path_ids: HashMap::new(),
             blob_ids: HashMap::new(),
             seen: HashSet::new(),
@@ -143,7 +174,7 @@ impl Repo {
         while let Some(record) = log.next_record()? {
             match record {
                 log::Record::Commit { oid, parents, message } => {
-                    let index = u32::try_from(inventory.commits.len()).context("too many commits")?;
+                    let index = CommitIdx(next_index(inventory.commits.len(), "commits")?);
                     index_of.insert(oid, index);
                     let parents = parents.iter().filter_map(|p| index_of.get(p).copied()).collect();
                     inventory.commits.push(Commit { oid, parents, message });
@@ -161,18 +192,18 @@ impl Repo {
         }
         for tag in &mut inventory.tags {
             let target = repo
-                .find_tag(tag.oid)
+                .find_tag(tag.oid.to_git2()?)
                 .ok()
                 .and_then(|t| t.target().ok())
                 .and_then(|o| o.peel_to_commit().ok());
-            tag.commit = target.and_then(|c| index_of.get(&c.id()).copied());
+            tag.commit = target.and_then(|c| index_of.get(&Oid::from_git2(c.id())).copied());
         }
         if let Ok(head) = repo.head()
             && let Ok(tree) = head.peel_to_tree()
         {
             tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
                 if entry.kind() == Some(ObjectType::Blob) {
-                    inventory.head_blobs.insert(entry.id());
+                    inventory.head_blobs.insert(Oid::from_git2(entry.id()));
                     let mut path = dir.as_bytes().to_vec();
                     path.extend_from_slice(entry.name_bytes());
                     inventory.head_paths.insert(path);
@@ -188,11 +219,12 @@ impl Repo {
     ///
     /// # Errors
     /// A missing or corrupt commit.
-    pub fn commit_meta(&self, oid: Oid) -> Result<CommitMeta> {
-        let commit = self.inner.find_commit(oid).with_context(|| format!("reading commit {oid}"))?;
+    pub fn commit_author(&self, oid: Oid) -> Result<Author> {
+        let commit =
+            self.inner.find_commit(oid.to_git2()?).with_context(|| format!("reading commit {oid}"))?;
         let author = commit.author();
-        Ok(CommitMeta {
-            author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        Ok(Author {
+            name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
             email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
             time: author.when().seconds(),
         })
@@ -202,10 +234,10 @@ impl Repo {
 /// Records new (blob, path) pairs as the log lists changed files.
 struct Recorder<'a> {
     on_new_blob: &'a mut dyn FnMut(Oid) -> Result<()>,
-    commit: u32,
-    path_ids: HashMap<Vec<u8>, u32>,
-    blob_ids: HashMap<Oid, u32>,
-    seen: HashSet<(Oid, u32)>,
+    commit: CommitIdx,
+    path_ids: HashMap<Vec<u8>, PathIdx>,
+    blob_ids: HashMap<Oid, BlobIdx>,
+    seen: HashSet<(Oid, PathIdx)>,
 }
 
 impl Recorder<'_> {
@@ -213,7 +245,7 @@ impl Recorder<'_> {
         let path_id = match self.path_ids.get(path) {
             Some(&id) => id,
             None => {
-                let id = u32::try_from(inventory.paths.len()).context("too many paths")?;
+                let id = PathIdx(next_index(inventory.paths.len(), "paths")?);
                 self.path_ids.insert(path.to_vec(), id);
                 inventory.paths.push(path.to_vec());
                 inventory.path_first_commit.push(self.commit);
@@ -226,14 +258,14 @@ impl Recorder<'_> {
         let blob_id = match self.blob_ids.get(&blob) {
             Some(&id) => id,
             None => {
-                let id = u32::try_from(inventory.blobs.len()).context("too many blobs")?;
+                let id = BlobIdx(next_index(inventory.blobs.len(), "blobs")?);
                 self.blob_ids.insert(blob, id);
                 inventory.blobs.push(Blob { oid: blob, appearances: Vec::new() });
                 (self.on_new_blob)(blob)?;
                 id
             }
         };
-        inventory.blobs[blob_id as usize].appearances.push((path_id, self.commit));
+        inventory.blobs[blob_id.0 as usize].appearances.push((path_id, self.commit));
         Ok(())
     }
 }

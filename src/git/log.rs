@@ -4,14 +4,23 @@
 //! trees about 2.5 times faster than libgit2 (docs/PERFORMANCE.md), and does
 //! it in its own process, beside the scanners.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, ChildStdout, Stdio};
+use std::process::ChildStdout;
 
 use anyhow::{Context, Result, bail};
 
-use super::Oid;
-use super::inventory::Selection;
+use super::command::Running;
+use super::{Oid, parse};
+
+/// Which commits to enumerate.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Revisions and ranges (`main`, `v1.0..HEAD`, `^old`); empty: every ref.
+    pub revisions: Vec<String>,
+    /// Only commits whose committer time is at or after this (Unix seconds).
+    pub since: Option<i64>,
+}
 
 /// One record of the log.
 pub enum Record<'a> {
@@ -35,9 +44,8 @@ pub enum Record<'a> {
 
 /// A running `git log`.
 pub struct Log {
-    child: Child,
+    git: Running,
     stdout: BufReader<ChildStdout>,
-    stderr: std::thread::JoinHandle<Vec<u8>>,
     token: Vec<u8>,
     path: Vec<u8>,
 }
@@ -47,10 +55,8 @@ pub struct Log {
 /// # Errors
 /// git cannot be started.
 pub fn spawn(git_dir: &Path, selection: &Selection) -> Result<Log> {
-    let mut command = super::git_command();
+    let mut command = super::command::command(&["--git-dir".as_ref(), git_dir.as_os_str()]);
     command
-        .arg("--git-dir")
-        .arg(git_dir)
         .args([
             "-c",
             "log.showSignature=false",
@@ -63,10 +69,7 @@ pub fn spawn(git_dir: &Path, selection: &Selection) -> Result<Log> {
         ])
         .args(["--diff-merges=first-parent", "--topo-order", "--reverse", "--no-color", "--no-decorate"])
         .arg("--format=C %H %P%n%B")
-        .env("GIT_NO_REPLACE_OBJECTS", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env("GIT_NO_REPLACE_OBJECTS", "1");
     if let Some(since) = selection.since {
         command.arg(format!("--since=@{since}"));
     }
@@ -76,23 +79,8 @@ pub fn spawn(git_dir: &Path, selection: &Selection) -> Result<Log> {
         command.args(&selection.revisions);
     }
     command.arg("--");
-    let mut child = command
-        .spawn()
-        .context("starting `git log` (scan-history needs the git binary; is git installed?)")?;
-    let stdout = child.stdout.take().context("git log's standard output")?;
-    let mut stderr = child.stderr.take().context("git log's standard error")?;
-    let stderr = std::thread::spawn(move || {
-        let mut text = Vec::new();
-        let _ = stderr.read_to_end(&mut text);
-        text
-    });
-    Ok(Log {
-        child,
-        stdout: BufReader::with_capacity(1 << 20, stdout),
-        stderr,
-        token: Vec::new(),
-        path: Vec::new(),
-    })
+    let (git, stdout) = Running::spawn(command, "git log")?;
+    Ok(Log { git, stdout: BufReader::with_capacity(1 << 20, stdout), token: Vec::new(), path: Vec::new() })
 }
 
 impl Log {
@@ -106,30 +94,26 @@ impl Log {
                 return Ok(None);
             }
             let token = self.token.strip_prefix(b"\n").unwrap_or(&self.token);
-            if let Some(header) = token.strip_prefix(b"C ") {
-                return parse_commit(header).map(Some);
+            if let Some(record) = token.strip_prefix(b"C ") {
+                let parse::CommitRecord { oid, parents, message } = parse::commit_record(record)?;
+                return Ok(Some(Record::Commit { oid, parents, message }));
             }
             let Some(meta) = token.strip_prefix(b":") else {
-                bail!("git log wrote an unexpected record: {:?}", String::from_utf8_lossy(token));
+                bail!(
+                    "git log wrote an unexpected record: {:?}",
+                    String::from_utf8_lossy(&token[..token.len().min(80)])
+                );
             };
-            // ":old-mode new-mode old-oid new-oid status", then the path.
-            let fields: Vec<&[u8]> = meta.split(|&b| b == b' ').collect();
-            let [_, new_mode, _, new_oid, status] = fields[..] else {
-                bail!("git log wrote an unexpected change: {:?}", String::from_utf8_lossy(meta));
-            };
-            let (new_mode, new_oid, status) = (new_mode.to_vec(), new_oid.to_vec(), status.to_vec());
+            // `--no-renames`: one path per change.
+            let record = parse::raw_record(meta)?;
             self.path.clear();
             if !self.read_path()? {
                 bail!("git log stopped in the middle of a change");
             }
-            // Deleted files bring nothing; submodules (160000) are other
-            // repositories; regular files and symbolic links are blobs.
-            if status.starts_with(b"D") || !matches!(&new_mode[..], b"100644" | b"100755" | b"120000") {
-                continue;
+            // Deleted files bring nothing; submodules are other repositories.
+            if let Some(blob) = record.new_blob() {
+                return Ok(Some(Record::File { blob, path: &self.path }));
             }
-            let blob = Oid::from_str(std::str::from_utf8(&new_oid).unwrap_or_default())
-                .context("git log wrote a malformed object id")?;
-            return Ok(Some(Record::File { blob, path: &self.path }));
         }
     }
 
@@ -137,13 +121,8 @@ impl Log {
     ///
     /// # Errors
     /// git failed (a bad revision, say); its message is included.
-    pub fn wait(mut self) -> Result<()> {
-        let status = self.child.wait().context("waiting for git log")?;
-        let stderr = self.stderr.join().unwrap_or_default();
-        if !status.success() {
-            bail!("git log failed: {}", String::from_utf8_lossy(&stderr).trim());
-        }
-        Ok(())
+    pub fn wait(self) -> Result<()> {
+        self.git.wait()
     }
 
     /// Reads up to the next NUL into `token`; false at the end.
@@ -163,21 +142,4 @@ impl Log {
         }
         Ok(read > 0)
     }
-}
-
-/// `oid parent…\nmessage\n` after the `C `.
-fn parse_commit(header: &[u8]) -> Result<Record<'static>> {
-    let split = memchr::memchr(b'\n', header).unwrap_or(header.len());
-    let ids = std::str::from_utf8(&header[..split]).context("git log wrote a malformed commit line")?;
-    let mut ids = ids.split(' ').filter(|id| !id.is_empty());
-    let oid = Oid::from_str(ids.next().unwrap_or_default()).context("git log wrote a malformed commit id")?;
-    let parents = ids
-        .map(Oid::from_str)
-        .collect::<Result<Vec<_>, _>>()
-        .context("git log wrote a malformed parent id")?;
-    let mut message = header.get(split + 1..).unwrap_or_default().to_vec();
-    if message.last() == Some(&b'\n') {
-        message.pop();
-    }
-    Ok(Record::Commit { oid, parents, message })
 }

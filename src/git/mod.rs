@@ -1,12 +1,21 @@
-//! The only module that imports git2: opening repositories, reading objects,
-//! and (in `history`) enumerating what a history holds. Object ids cross the
-//! boundary as [`Oid`], a plain value type.
+//! The facade over git: the only module that starts git or uses libgit2.
+//! Commands and sources ask it for what they need (the staged changes, a
+//! pushed commit's changes, a history's inventory, a blob, where the hooks
+//! are, a setting) and never assemble git calls themselves. libgit2 reads
+//! single objects and walks pushed commits; the git binary (`command.rs`,
+//! the one place that starts it) diffs the index, lists the history and
+//! streams blobs, and answers the questions about configuration. Object ids
+//! cross the boundary as [`Oid`], guard's own value type.
 
 pub mod cat_file;
-pub mod changes;
+pub mod command;
+pub mod commit_diff;
 pub mod inventory;
 pub mod log;
+pub mod oid;
+pub mod parse;
 pub mod push;
+pub mod staged_diff;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -14,7 +23,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use git2::{Repository, RepositoryOpenFlags};
 
-pub use git2::Oid;
+pub use oid::{MaybeZeroOid, Oid};
 
 /// The root of the work tree containing `start`, if `start` is inside one.
 /// Honours `GIT_DIR` and friends, as git does.
@@ -32,57 +41,59 @@ pub fn work_tree_root(start: &Path) -> Option<PathBuf> {
 /// # Errors
 /// Not inside a work tree, or git cannot be run.
 pub fn hooks_dir(start: &Path) -> Result<PathBuf> {
-    let root = git_output(start, &["rev-parse", "--show-toplevel"])
+    let root = text(start, &["rev-parse", "--show-toplevel"])
         .context("guard install works inside a git work tree")?;
-    let hooks =
-        git_output(Path::new(&root), &["rev-parse", "--path-format=absolute", "--git-path", "hooks"])?;
+    let hooks = text(Path::new(&root), &["rev-parse", "--path-format=absolute", "--git-path", "hooks"])?;
     Ok(PathBuf::from(hooks))
 }
 
-/// A `git` command, by the absolute path of the first `git` on PATH. Going
-/// by absolute path saves the child's own PATH search, whose failed execs
-/// the parent waits through (2–3 ms with a long PATH, most of a hook's
-/// budget; docs/PERFORMANCE.md).
-pub fn git_command() -> std::process::Command {
-    static GIT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    let program = GIT.get_or_init(|| {
-        std::env::var_os("PATH")
-            .and_then(|path| {
-                std::env::split_paths(&path)
-                    .map(|dir| dir.join("git"))
-                    .find(|candidate| is_executable(candidate))
-            })
-            .unwrap_or_else(|| PathBuf::from("git"))
-    });
-    std::process::Command::new(program)
+/// The root of the work tree containing `start`, as git names it; `None`
+/// outside a work tree.
+pub fn toplevel(start: &Path) -> Option<PathBuf> {
+    text(start, &["rev-parse", "--show-toplevel"]).ok().filter(|p| !p.is_empty()).map(PathBuf::from)
 }
 
-fn is_executable(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
-    }
-    #[cfg(not(unix))]
-    {
-        path.is_file()
+/// Which configuration file a setting is read from or written to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigScope {
+    /// The repository's own (`--local`).
+    Local,
+    /// The user's (`--global`).
+    Global,
+}
+
+impl ConfigScope {
+    fn flag(self) -> &'static str {
+        match self {
+            ConfigScope::Local => "--local",
+            ConfigScope::Global => "--global",
+        }
     }
 }
 
-/// `git ARGS` run in `dir`: its standard output, trimmed.
+/// The path-valued setting `key` (`~` expanded by git) in `scope`, as seen
+/// from `dir`; `None` when it is unset or empty.
+pub fn config_path(dir: &Path, scope: ConfigScope, key: &str) -> Option<PathBuf> {
+    text(dir, &["config", scope.flag(), "--type=path", "--get", key])
+        .ok()
+        .filter(|path| !path.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Sets `key` to `value` in `scope`.
 ///
 /// # Errors
-/// git cannot be run or fails; its message is included.
-pub fn git_output(dir: &Path, args: &[&str]) -> Result<String> {
-    let output = git_command()
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .with_context(|| format!("running git {}", args.join(" ")))?;
-    if !output.status.success() {
-        anyhow::bail!("git {} failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim());
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).trim_end_matches(['\n', '\r']).to_string())
+/// git fails; its message is included.
+pub fn set_config(dir: &Path, scope: ConfigScope, key: &str, value: &str) -> Result<()> {
+    command::output(dir, &["config", scope.flag(), key, value]).map(drop)
+}
+
+/// Removes `key` from `scope`.
+///
+/// # Errors
+/// git fails; its message is included.
+pub fn unset_config(dir: &Path, scope: ConfigScope, key: &str) -> Result<()> {
+    command::output(dir, &["config", scope.flag(), "--unset", key]).map(drop)
 }
 
 /// Every path in the index of the work tree at `root` (`git ls-files -z`).
@@ -90,12 +101,26 @@ pub fn git_output(dir: &Path, args: &[&str]) -> Result<String> {
 /// # Errors
 /// git cannot be run or fails.
 pub fn tracked_files(root: &Path) -> Result<Vec<PathBuf>> {
-    let output =
-        git_command().args(["ls-files", "-z"]).current_dir(root).output().context("running git ls-files")?;
-    if !output.status.success() {
-        anyhow::bail!("git ls-files failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+    let output = command::output(root, &["ls-files", "-z"])?;
+    Ok(output.split(|&b| b == 0).filter(|p| !p.is_empty()).map(path_from_bytes).collect())
+}
+
+/// `git ARGS` in `dir`: its output as text.
+fn text(dir: &Path, args: &[&str]) -> Result<String> {
+    Ok(String::from_utf8_lossy(&command::output(dir, args)?).into_owned())
+}
+
+/// A git path (bytes, `/`-separated) as a path.
+pub fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
     }
-    Ok(output.stdout.split(|&b| b == 0).filter(|p| !p.is_empty()).map(crate::sources::git_path).collect())
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+    }
 }
 
 /// An open repository.
@@ -113,6 +138,25 @@ impl Repo {
         let inner = Repository::open_ext(start, RepositoryOpenFlags::FROM_ENV, std::iter::empty::<&OsStr>())
             .with_context(|| format!("opening the git repository at {}", start.display()))?;
         Ok(Repo::wrap(inner))
+    }
+
+    /// Opens the repository git is working on, from the environment
+    /// (`GIT_DIR`, `GIT_INDEX_FILE`, the current directory), as a hook must.
+    ///
+    /// # Errors
+    /// Not in a repository, or one libgit2 cannot read.
+    pub fn open_from_env() -> Result<Repo> {
+        let inner = Repository::open_from_env().context("opening the git repository git is running in")?;
+        Ok(Repo::wrap(inner))
+    }
+
+    /// The content of blob `oid`.
+    ///
+    /// # Errors
+    /// A missing or corrupt object, named.
+    pub fn blob(&self, oid: Oid) -> Result<Vec<u8>> {
+        let blob = self.inner.find_blob(oid.to_git2()?).with_context(|| format!("reading blob {oid}"))?;
+        Ok(blob.content().to_vec())
     }
 
     /// `inner`, read as git reads objects: without hashing each one again

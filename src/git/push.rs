@@ -21,13 +21,15 @@ impl Repo {
     /// # Errors
     /// The object is missing or points at no commit.
     pub fn peel_pushed(&self, oid: Oid) -> Result<Pushed> {
-        let object =
-            self.inner.find_object(oid, None).with_context(|| format!("reading pushed object {oid}"))?;
+        let object = self
+            .inner
+            .find_object(oid.to_git2()?, None)
+            .with_context(|| format!("reading pushed object {oid}"))?;
         let tag_message = object.as_tag().map(|tag| tag.message_bytes().unwrap_or_default().to_vec());
         let commit = object
             .peel(ObjectType::Commit)
             .with_context(|| format!("object {oid} is not a commit or tag"))?;
-        Ok(Pushed { commit: commit.id(), tag_message })
+        Ok(Pushed { commit: Oid::from_git2(commit.id()), tag_message })
     }
 
     /// The commits reachable from `tip` that the remote is not known to
@@ -40,8 +42,10 @@ impl Repo {
     pub fn pushed_commits(&self, tip: Oid, old: Option<Oid>, remote: &str) -> Result<Vec<Oid>> {
         let mut walk = self.inner.revwalk().context("starting the commit walk")?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE).context("sorting the commit walk")?;
-        walk.push(tip).with_context(|| format!("walking from {tip}"))?;
-        if let Some(old) = old.filter(|old| self.inner.find_commit(*old).is_ok()) {
+        walk.push(tip.to_git2()?).with_context(|| format!("walking from {tip}"))?;
+        if let Some(old) =
+            old.and_then(|old| old.to_git2().ok()).filter(|old| self.inner.find_commit(*old).is_ok())
+        {
             walk.hide(old).with_context(|| format!("hiding {old}"))?;
         }
         let glob = if self.inner.find_remote(remote).is_ok() {
@@ -55,7 +59,7 @@ impl Repo {
                 walk.hide(commit.id()).context("hiding a remote-tracking ref")?;
             }
         }
-        walk.map(|oid| oid.context("walking pushed commits")).collect()
+        walk.map(|oid| oid.map(Oid::from_git2).context("walking pushed commits")).collect()
     }
 
     /// The message of commit `oid`.
@@ -63,7 +67,8 @@ impl Repo {
     /// # Errors
     /// A missing or corrupt commit.
     pub fn commit_message(&self, oid: Oid) -> Result<Vec<u8>> {
-        let commit = self.inner.find_commit(oid).with_context(|| format!("reading commit {oid}"))?;
+        let commit =
+            self.inner.find_commit(oid.to_git2()?).with_context(|| format!("reading commit {oid}"))?;
         Ok(commit.message_bytes().to_vec())
     }
 }

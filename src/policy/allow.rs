@@ -25,13 +25,14 @@ pub struct Filters {
 }
 
 impl Filters {
-    /// Compiles the allowlists of `config`.
+    /// Compiles the allowlists of `config`, and accepts the `baseline`
+    /// fingerprints.
     ///
     /// # Errors
     /// An invalid glob or regex (already reported with its line by `config`).
-    pub fn new(config: &Config) -> Result<Filters> {
+    pub fn new(config: &Config, baseline: Vec<String>) -> Result<Filters> {
         Ok(Filters {
-            baseline: config.baseline.iter().cloned().collect(),
+            baseline: baseline.into_iter().collect(),
             paths: PathGlobs::new(&config.allow_paths, false)?,
             regexes: config
                 .allow_regexes

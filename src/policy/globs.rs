@@ -2,12 +2,14 @@
 //! matches the file name at any depth (`*.pem`, `.env.*`); a pattern with `/`
 //! matches the path relative to the repository root (`tests/fixtures/**`), or
 //! at any depth when it starts with `**/`. Shared by the path policy and the
-//! path allowlist.
+//! path allowlist; and gitignore patterns, as the assistants' ignore files
+//! and `[audit] sensitive` write them.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 /// A compiled set of name-or-path globs; which pattern matched is known.
 #[derive(Debug, Clone)]
@@ -71,6 +73,18 @@ impl PathGlobs {
     pub fn is_match(&self, path: &Path) -> bool {
         self.first_match(path).is_some()
     }
+}
+
+/// A gitignore matcher over `lines` (as written in an ignore file).
+///
+/// # Errors
+/// A line that is not a valid pattern.
+pub fn gitignore<'a>(lines: impl IntoIterator<Item = &'a str>) -> Result<Gitignore> {
+    let mut builder = GitignoreBuilder::new("/");
+    for line in lines {
+        builder.add_line(None, line).with_context(|| format!("invalid pattern {line:?}"))?;
+    }
+    builder.build().context("building the gitignore matcher")
 }
 
 /// `path` without a leading `./`.

@@ -6,9 +6,9 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 
+use crate::scan::chunk::Chunk;
 use crate::scan::finding::{Finding, SourceKind, redact};
 use crate::scan::scanner::{ScanScratch, Scanner};
-use crate::sources::Chunk;
 
 /// A PEM block held longer than this is masked as far as it goes and
 /// written out, so that a missing END line cannot hold the stream forever.

@@ -9,7 +9,6 @@ pub mod human;
 pub mod incident;
 pub mod json;
 pub mod masked;
-pub mod progress;
 pub mod replace_text;
 
 use std::fs::File;

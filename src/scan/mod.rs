@@ -4,6 +4,7 @@
 //! finding type every later stage passes on.
 
 pub mod checksum;
+pub mod chunk;
 pub mod decode;
 pub mod finding;
 pub mod keywords;

@@ -5,12 +5,12 @@
 
 use std::ops::{Range, RangeInclusive};
 
+use crate::scan::chunk::Chunk;
 use crate::scan::decode;
 use crate::scan::finding::SourceKind;
 use crate::scan::finding::{self, Finding};
 use crate::scan::matcher::{Candidate, ChunkPath, Gate, Matcher, Scratch};
 use crate::scan::placeholder::{is_placeholder, names_documentation_host};
-use crate::sources::Chunk;
 
 /// Reusable buffers for [`Scanner::scan`], one per thread.
 #[derive(Debug, Default)]
