@@ -6,11 +6,11 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use guard::rules::BUILTIN;
+use guard::rules::set::RuleSet;
+use guard::scan::chunk::Chunk;
 use guard::scan::finding::SourceKind;
 use guard::scan::matcher::Matcher;
 use guard::scan::scanner::{ScanScratch, Scanner};
-use guard::sources::Chunk;
 
 fn registry_sources() -> PathBuf {
     let home = std::env::var_os("CARGO_HOME")
@@ -46,7 +46,7 @@ fn bench(c: &mut Criterion) {
     let total: usize = files.iter().map(|(_, data)| data.len()).sum();
     assert!(total > 1 << 20, "no corpus under {}", registry_sources().display());
 
-    let scanner = Scanner::new(Matcher::new(BUILTIN).expect("built-in rules build"));
+    let scanner = Scanner::new(Matcher::new(RuleSet::builtin()).expect("built-in rules build"));
     let mut group = c.benchmark_group("matcher");
     group.throughput(Throughput::Bytes(total as u64));
     group.sample_size(10);

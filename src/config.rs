@@ -11,6 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::rules::Rule;
+use crate::rules::set::{self, CheckedRule};
 use crate::rules::spec::RuleSpec;
 
 /// Name of the repository's config file, at the work tree's root.
@@ -23,8 +24,8 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1000 * 1000;
 /// with the user's. Lists are concatenated; the repository's values win.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
-    /// Custom rules, validated, in file order (repository first).
-    pub rules: Vec<Rule>,
+    /// Custom rules, checked, in file order (repository first).
+    pub rules: Vec<CheckedRule>,
     /// Ids of built-in rules (or path-policy kinds) to turn off.
     pub disabled: Vec<String>,
     /// Globs of paths whose findings are dropped.
@@ -169,16 +170,17 @@ pub fn merge_text(config: &mut Config, text: &str, file: &Path) -> Result<()> {
     for spanned in schema.rule {
         let where_ = at(Some(spanned.span()));
         let spec = spanned.into_inner();
-        validate_rule(&spec).with_context(|| format!("{where_}: rule {:?}", spec.id))?;
-        if !config.rules.iter().any(|r| r.id == spec.id) {
-            config.rules.push(Rule::from(spec));
+        let id = spec.id.clone();
+        let checked = set::check(Rule::from(spec)).with_context(|| format!("{where_}: rule {id:?}"))?;
+        if !config.rules.iter().any(|r| r.rule.id == checked.rule.id) {
+            config.rules.push(checked);
         }
     }
     for id in schema.rules.disable {
         config.disabled.push(id.into_inner());
     }
     for regex in schema.allow.regexes {
-        crate::scan::matcher::compile(regex.get_ref())
+        set::compile_regex(regex.get_ref())
             .with_context(|| format!("{}: [allow] regexes", at(Some(regex.span()))))?;
         config.allow_regexes.push(regex.into_inner());
     }
@@ -205,32 +207,6 @@ pub fn merge_text(config: &mut Config, text: &str, file: &Path) -> Result<()> {
         let parsed = parse_size(size.get_ref())
             .with_context(|| format!("{}: [scan] max_file_size", at(Some(size.span()))))?;
         config.max_file_size = Some(parsed);
-    }
-    Ok(())
-}
-
-/// Checks a user rule as thoroughly as the built-in ones are checked by tests.
-fn validate_rule(spec: &RuleSpec) -> Result<()> {
-    if spec.id.is_empty() || !spec.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        bail!("id must be non-empty letters, digits, '-' or '_'");
-    }
-    let regex = crate::scan::matcher::compile(&spec.regex).context("invalid regex")?;
-    let groups = regex.captures_len() - 1;
-    if let Some(group) = spec.secret_group
-        && group > groups
-    {
-        bail!("secret_group {group} but the regex has {groups} groups");
-    }
-    for pattern in &spec.allow {
-        crate::scan::matcher::compile(pattern).context("invalid allow pattern")?;
-    }
-    if let Some(name) = &spec.checksum
-        && crate::scan::checksum::Checksum::from_name(name).is_none()
-    {
-        bail!("unknown checksum {name:?} (known: {})", crate::scan::checksum::Checksum::NAMES.join(", "));
-    }
-    if spec.keywords.iter().any(|k| k.len() < 2 || k.contains('\n')) {
-        bail!("keywords must be at least two bytes long and on one line");
     }
     Ok(())
 }

@@ -6,7 +6,6 @@
 //! the lines a change adds, dropping what the user accepted, and tagging
 //! each finding with its origin. Sources read; this decides.
 
-use std::borrow::Cow;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
@@ -16,7 +15,8 @@ use crate::config::{Config, DEFAULT_MAX_FILE_SIZE};
 use crate::git::Oid;
 use crate::policy::allow::Filters;
 use crate::policy::path_policy::PathPolicy;
-use crate::rules::{BUILTIN, Rule};
+use crate::rules::BUILTIN;
+use crate::rules::set::RuleSet;
 use crate::scan::chunk::Chunk;
 use crate::scan::finding::{CommitInfo, Finding, SourceKind};
 use crate::scan::matcher::Matcher;
@@ -271,16 +271,15 @@ fn is_extension_key(key: &[u8]) -> bool {
         && rest[digits + 1..].iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
 }
 
-/// User rules first (a user rule with a built-in id replaces it), then the
-/// built-in rules that are not disabled, in rule-file order; the built-in
-/// rules themselves, borrowed, when the configuration changes none.
+/// The rules in effect: the user's, then the built-in ones, without the
+/// disabled ones.
 ///
 /// # Errors
 /// A disabled id that names no rule or path-policy kind.
-pub fn effective_rules(config: &Config) -> Result<Cow<'static, [Rule]>> {
+pub fn effective_rules(config: &Config) -> Result<RuleSet> {
     for id in &config.disabled {
         let known = BUILTIN.iter().any(|r| r.id == id.as_str())
-            || config.rules.iter().any(|r| r.id == id.as_str())
+            || config.rules.iter().any(|r| r.rule.id == id.as_str())
             || PathPolicy::builtin_ids().any(|p| p == id);
         if !known {
             let files: Vec<String> = config.files.iter().map(|f| f.display().to_string()).collect();
@@ -290,20 +289,7 @@ pub fn effective_rules(config: &Config) -> Result<Cow<'static, [Rule]>> {
             );
         }
     }
-    let disables_a_rule = config.disabled.iter().any(|id| BUILTIN.iter().any(|r| r.id == id.as_str()));
-    if config.rules.is_empty() && !disables_a_rule {
-        return Ok(Cow::Borrowed(BUILTIN));
-    }
-    let mut rules: Vec<Rule> =
-        config.rules.iter().filter(|r| !config.disabled.contains(&r.id.to_string())).cloned().collect();
-    rules.extend(
-        BUILTIN
-            .iter()
-            .filter(|r| !config.disabled.iter().any(|d| d == r.id.as_ref()))
-            .filter(|r| !config.rules.iter().any(|u| u.id == r.id))
-            .cloned(),
-    );
-    Ok(Cow::Owned(rules))
+    Ok(RuleSet::new(&config.rules, &config.disabled))
 }
 
 #[cfg(test)]

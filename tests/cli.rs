@@ -273,12 +273,25 @@ fn config_errors_name_file_line_and_rule_and_exit_2() {
         ("[rules]\ndisable = [\"no-such-rule\"]\n", "no-such-rule"),
         ("[scan]\nmax_file_size = \"huge\"\n", "guard.toml:2"),
         ("this is = = not toml\n", "guard.toml:1"),
+        (
+            "[[rule]]\nid = \"globbed\"\ndescription = \"d\"\nregex = \"k=[0-9]+\"\nkeywords = [\"k=\"]\npaths = [\"{bad\"]\n",
+            "guard.toml:1: rule \"globbed\": paths: invalid glob",
+        ),
+        (
+            "[[rule]]\nid = \"excluded\"\ndescription = \"d\"\nregex = \"k=[0-9]+\"\nkeywords = [\"k=\"]\npaths = [\"!{bad\"]\n",
+            "guard.toml:1: rule \"excluded\": paths: invalid glob",
+        ),
+        (
+            "[[rule]]\nid = \"templated\"\ndescription = \"d\"\nregex = \"k=[0-9]+\"\nkeywords = [\"k=\"]\nexamples = [\"{{nope}}\"]\n",
+            "guard.toml:1: rule \"templated\": example 1",
+        ),
     ];
     for (text, expected) in cases {
         write(dir.path(), "guard.toml", text);
         let out = guard(dir.path()).args(["scan", "--config", "guard.toml", "guard.toml"]).run();
         assert_eq!(code(&out), 2, "{text}");
         assert!(stderr(&out).contains(expected), "expected {expected:?} in {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     }
 }
 

@@ -35,9 +35,12 @@ fn at_least_250_rules_each_with_rotation_hint_and_negative_example() {
 }
 
 #[test]
-fn every_builtin_regex_compiles() {
-    let pipeline = default_pipeline();
-    pipeline.scanner.matcher().compile_all().expect("built-in regexes compile");
+fn every_builtin_rule_passes_the_load_time_check() {
+    for rule in BUILTIN {
+        if let Err(err) = guard::rules::set::check(rule.clone()) {
+            panic!("{}: {err:#}", rule.id);
+        }
+    }
 }
 
 /// Random text mixing keywords (in random case), rule examples, negative

@@ -37,7 +37,7 @@ impl Filters {
             regexes: config
                 .allow_regexes
                 .iter()
-                .map(|r| crate::scan::matcher::compile(r))
+                .map(|r| crate::rules::set::compile_regex(r))
                 .collect::<Result<_>>()?,
             stopwords: config.stopwords.iter().map(|w| w.to_ascii_lowercase().into_bytes()).collect(),
         })

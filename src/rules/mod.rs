@@ -2,6 +2,7 @@
 //! into static data by `build.rs`) and `[[rule]]` tables of `guard.toml`.
 //! Matching lives in `matcher.rs`; this module never runs a regex.
 
+pub mod set;
 pub mod spec;
 pub mod template;
 

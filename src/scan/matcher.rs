@@ -24,17 +24,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
-use anyhow::{Context, Result, bail};
-use regex::bytes::{Regex, RegexBuilder};
+use anyhow::Result;
 
-use crate::policy::globs::PathGlobs;
-use crate::rules::{BUILTIN, BUILTIN_KEYWORDS, Rule};
+use crate::rules::set::{Compiled, RuleSet, compile_known_valid};
+use crate::rules::{BUILTIN_KEYWORDS, Rule};
 use crate::scan::checksum::Checksum;
 use crate::scan::keywords::KeywordTable;
-
-/// Size limit for a compiled rule regex: generous for real rules, small
-/// enough that a pathological user pattern is an error rather than a stall.
-const REGEX_SIZE_LIMIT: usize = 8 << 20;
 
 /// Whether the keyword gate is used. `Off` is the reference semantics the
 /// gate must reproduce; it exists for tests and `guard rules check`.
@@ -57,24 +52,6 @@ pub struct Candidate {
     pub secret: Range<usize>,
 }
 
-/// What a rule needs at match time, compiled on first use.
-#[derive(Debug)]
-pub struct Compiled {
-    /// The rule's pattern.
-    pub regex: Regex,
-    /// The rule's allow patterns, matched against the secret; compiled when
-    /// the rule first has a candidate.
-    allow: OnceLock<Vec<Regex>>,
-    /// The files the rule applies to; `None`: every file, and text
-    /// without a path.
-    pub paths: Option<PathGlobs>,
-    /// The files the rule never applies to (`!` patterns).
-    pub exclude: Option<PathGlobs>,
-    /// The capture group holding the secret; `None`: the first group that
-    /// took part in the match, else the whole match.
-    pub secret_group: Option<usize>,
-}
-
 /// What a chunk knows of its file, for rules that apply to some files only.
 #[derive(Debug, Clone, Copy)]
 pub enum ChunkPath<'a> {
@@ -88,26 +65,12 @@ pub enum ChunkPath<'a> {
     Later,
 }
 
-impl Compiled {
-    /// Whether the rule applies to a chunk from `path`.
-    pub fn applies_to_chunk(&self, path: ChunkPath<'_>) -> bool {
-        match path {
-            ChunkPath::File(path) => self.applies_to(Some(path)),
-            ChunkPath::None => self.applies_to(None),
-            ChunkPath::Later => true,
-        }
-    }
-
-    /// Whether the rule applies to a chunk from `path` (`None`: standard
-    /// input or a message).
-    pub fn applies_to(&self, path: Option<&Path>) -> bool {
-        match path {
-            None => self.paths.is_none(),
-            Some(path) => {
-                self.paths.as_ref().is_none_or(|p| p.is_match(path))
-                    && !self.exclude.as_ref().is_some_and(|e| e.is_match(path))
-            }
-        }
+/// Whether the rule `compiled` applies to a chunk from `path`.
+fn applies_to_chunk(compiled: &Compiled, path: ChunkPath<'_>) -> bool {
+    match path {
+        ChunkPath::File(path) => compiled.applies_to(Some(path)),
+        ChunkPath::None => compiled.applies_to(None),
+        ChunkPath::Later => true,
     }
 }
 
@@ -139,38 +102,23 @@ pub struct Matcher {
 }
 
 impl Matcher {
-    /// Builds the keyword automaton over `rules`. Regexes are compiled later,
-    /// on first use; [`Matcher::compile_all`] validates them up front.
+    /// Builds the keyword automaton over the rules of `set`, which are
+    /// known to be valid. Regexes not compiled yet are compiled on first use.
     ///
     /// # Errors
-    /// An unknown checksum name, a keyword shorter than two bytes, or a
-    /// secret group the regex cannot have (checked once the regex compiles).
-    pub fn new(rules: impl Into<Cow<'static, [Rule]>>) -> Result<Matcher> {
-        let rules = rules.into();
-        let mut unkeyed = Vec::new();
-        let mut checksums = Vec::with_capacity(rules.len());
-        for (index, rule) in rules.iter().enumerate() {
-            checksums.push(match &rule.checksum {
-                None => None,
-                Some(name) => Some(Checksum::from_name(name).with_context(|| {
-                    format!(
-                        "rule {}: unknown checksum {name:?} (known: {})",
-                        rule.id,
-                        Checksum::NAMES.join(", ")
-                    )
-                })?),
-            });
-            if rule.keywords.is_empty() {
-                unkeyed.push(index);
-            }
-        }
-        let keywords = if is_builtin_set(&rules) {
+    /// The keyword table cannot be built (more keywords than it can index).
+    pub fn new(set: RuleSet) -> Result<Matcher> {
+        let builtin = set.is_builtin();
+        let (rules, compiled) = set.into_parts();
+        let checksums = rules.iter().map(|r| r.checksum.as_deref().and_then(Checksum::from_name)).collect();
+        let unkeyed = (0..rules.len()).filter(|&i| rules[i].keywords.is_empty()).collect();
+        let keywords = if builtin {
             BUILTIN_KEYWORDS.clone()
         } else {
             KeywordTable::build(rules.iter().map(|rule| (rule.id.as_ref(), rule.keywords.as_ref())))
                 .map_err(anyhow::Error::msg)?
         };
-        let compiled = rules.iter().map(|_| OnceLock::new()).collect();
+        let compiled = compiled.into_iter().map(|c| c.map_or_else(OnceLock::new, OnceLock::from)).collect();
         Ok(Matcher {
             rules,
             checksums,
@@ -202,80 +150,14 @@ impl Matcher {
         self.checksums[index]
     }
 
-    /// Compiles every regex now, so that bad user patterns are reported at
-    /// start-up with the rule named.
-    ///
-    /// # Errors
-    /// The first rule whose regex or allow pattern does not compile.
-    pub fn compile_all(&self) -> Result<()> {
-        for index in 0..self.rules.len() {
-            self.try_compiled(index)?;
-            self.try_allow(index)?;
-        }
-        Ok(())
-    }
-
-    /// The compiled form of rule `index`, compiling it if needed.
-    ///
-    /// # Panics
-    /// If the rule's regex does not compile: built-in rules are tested, and
-    /// user rules are compiled by [`Matcher::compile_all`] at load time.
+    /// The compiled form of rule `index`, compiling it on first use.
     pub fn compiled(&self, index: usize) -> &Compiled {
-        self.try_compiled(index).expect("rule regexes are validated before matching")
-    }
-
-    fn try_compiled(&self, index: usize) -> Result<&Compiled> {
-        if let Some(done) = self.compiled[index].get() {
-            return Ok(done);
-        }
-        let rule = &self.rules[index];
-        let regex = compile(&rule.regex).with_context(|| format!("rule {}: invalid regex", rule.id))?;
-        let groups = regex.captures_len() - 1;
-        let secret_group = rule.secret_group;
-        if let Some(group) = secret_group
-            && group > groups
-        {
-            bail!("rule {}: secret_group {group} but the regex has {groups} groups", rule.id);
-        }
-        let (excluded, included): (Vec<&str>, Vec<&str>) =
-            rule.paths.iter().map(|p| p.as_ref()).partition(|p| p.starts_with('!'));
-        let excluded: Vec<&str> = excluded.iter().map(|p| &p[1..]).collect();
-        let globs = |patterns: &[&str]| -> Result<Option<PathGlobs>> {
-            if patterns.is_empty() {
-                return Ok(None);
-            }
-            Ok(Some(PathGlobs::new(patterns, false).with_context(|| format!("rule {}: paths", rule.id))?))
-        };
-        let (paths, exclude) = (globs(&included)?, globs(&excluded)?);
-        Ok(self.compiled[index].get_or_init(|| Compiled {
-            regex,
-            allow: OnceLock::new(),
-            paths,
-            exclude,
-            secret_group,
-        }))
+        self.compiled[index].get_or_init(|| compile_known_valid(&self.rules[index]))
     }
 
     /// Whether one of rule `index`'s allow patterns matches `secret`.
     pub fn allows(&self, index: usize, secret: &[u8]) -> bool {
-        let allow = self.try_allow(index).expect("allow patterns are validated before matching");
-        allow.iter().any(|pattern| pattern.is_match(secret))
-    }
-
-    fn try_allow(&self, index: usize) -> Result<&[Regex]> {
-        let compiled = self.try_compiled(index)?;
-        if let Some(done) = compiled.allow.get() {
-            return Ok(done);
-        }
-        let rule = &self.rules[index];
-        let allow = rule
-            .allow
-            .iter()
-            .map(|pattern| {
-                compile(pattern).with_context(|| format!("rule {}: invalid allow pattern", rule.id))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(compiled.allow.get_or_init(|| allow))
+        self.compiled(index).allow(&self.rules[index]).iter().any(|pattern| pattern.is_match(secret))
     }
 
     /// Appends to `out` every regex match of every rule the gate lets through,
@@ -308,7 +190,7 @@ impl Matcher {
         for &(rule, start, end) in windows.iter() {
             // A rule for some files only never runs its regex on others.
             if !self.rules[rule].paths.is_empty()
-                && !*applies[rule].get_or_insert_with(|| self.compiled(rule).applies_to_chunk(path))
+                && !*applies[rule].get_or_insert_with(|| applies_to_chunk(self.compiled(rule), path))
             {
                 continue;
             }
@@ -478,24 +360,6 @@ fn build_dfa(keywords: &KeywordTable) -> Option<DFA> {
         .ok()
 }
 
-/// Whether `rules` are the built-in rules themselves, whose keyword table
-/// `build.rs` has built.
-fn is_builtin_set(rules: &[Rule]) -> bool {
-    std::ptr::eq(rules, BUILTIN)
-}
-
-/// Compiles a rule pattern: bytes, Unicode off, with a size limit.
-///
-/// # Errors
-/// The regex crate's own message, which points at the bad part.
-pub fn compile(pattern: &str) -> Result<Regex> {
-    Ok(RegexBuilder::new(pattern)
-        .unicode(false)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
-        .build()?)
-}
-
 /// The line holding `start..end`, without its line break.
 fn line_around(data: &[u8], start: usize, end: usize) -> Range<usize> {
     let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
@@ -506,6 +370,7 @@ fn line_around(data: &[u8], start: usize, end: usize) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::BUILTIN;
 
     /// The table `build.rs` wrote is the one the library builds, and a rule
     /// set that is not the built-in one gets its own.
@@ -513,11 +378,10 @@ mod tests {
     fn build_time_keyword_table_is_the_runtime_one() {
         let runtime = KeywordTable::build(BUILTIN.iter().map(|r| (r.id.as_ref(), r.keywords.as_ref())));
         assert_eq!(runtime.as_ref(), Ok(&BUILTIN_KEYWORDS));
-        assert!(is_builtin_set(BUILTIN));
-        let mut changed = BUILTIN.to_vec();
-        changed[0].keywords = Cow::Owned(vec!["zzzz-keyword".into()]);
-        assert!(!is_builtin_set(&changed));
-        let matcher = Matcher::new(changed).expect("rules build");
+        let mut changed = BUILTIN[0].clone();
+        changed.keywords = Cow::Owned(vec!["zzzz-keyword".into()]);
+        let user = crate::rules::set::check(changed).expect("a valid rule");
+        let matcher = Matcher::new(RuleSet::new(&[user], &[])).expect("rules build");
         assert_eq!(
             matcher
                 .keywords
@@ -542,7 +406,7 @@ mod tests {
     /// find the same keywords, in short chunks and in long two-stream ones.
     #[test]
     fn direct_search_and_dfa_find_the_same_keywords() {
-        let matcher = Matcher::new(BUILTIN).expect("built-in rules build");
+        let matcher = Matcher::new(RuleSet::builtin()).expect("built-in rules build");
         let dfa = build_dfa(&matcher.keywords).expect("the DFA builds");
         let mut text = String::new();
         for (index, keyword) in matcher.keywords.keywords().enumerate() {
