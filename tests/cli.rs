@@ -311,3 +311,30 @@ fn the_project_passes_its_own_scan() {
     let out = guard(root).args(["scan", "--format", "jsonl", "."]).env("HOME", std::env::temp_dir()).run();
     assert_eq!(code(&out), 0, "guard finds secrets in its own tree:\n{}{}", stdout(&out), stderr(&out));
 }
+
+/// Commands that tell their user what they did: with standard output
+/// closed before they write (`guard status | head -0`), none panics and
+/// none fails for it.
+#[test]
+fn a_closed_stdout_never_makes_a_command_panic() {
+    let repo = crate::common::TempRepo::new();
+    repo.write("a.txt", format!("k = {}\n", expand(GITHUB, 3)));
+    repo.commit_all("one");
+    let commands: &[&[&str]] = &[
+        &["status"],
+        &["install"],
+        &["status"],
+        &["uninstall"],
+        &["install", "--claude"],
+        &["uninstall", "--claude"],
+        &["baseline"],
+        &["rules", "list"],
+    ];
+    for args in commands {
+        let mut child = repo.guard().args(*args).start();
+        drop(child.stdout());
+        let out = child.finish();
+        assert!(!stderr(&out).contains("panicked"), "guard {args:?}: {}", stderr(&out));
+        assert!(matches!(code(&out), 0 | 1), "guard {args:?} exited {}: {}", code(&out), stderr(&out));
+    }
+}

@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use crate::Outcome;
 use crate::cli::BaselineArgs;
 use crate::policy::baseline::{self, FILE_NAME};
+use crate::report::say;
 use crate::sources::files;
 
 /// Runs `guard baseline`.
@@ -41,6 +42,10 @@ pub fn run(args: &BaselineArgs) -> Result<Outcome> {
     let old: Vec<String> = previous.unwrap_or_default().into_iter().map(|e| e.fingerprint).collect();
     let added = entries.iter().filter(|e| !old.contains(&e.fingerprint)).count();
     let dropped = old.iter().filter(|f| !entries.iter().any(|e| &e.fingerprint == *f)).count();
-    println!("guard: wrote {} ({} accepted: {added} new, {dropped} dropped)", path.display(), entries.len());
+    say(format_args!(
+        "guard: wrote {} ({} accepted: {added} new, {dropped} dropped)",
+        path.display(),
+        entries.len()
+    ));
     Ok(Outcome::Clean)
 }

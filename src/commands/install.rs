@@ -10,6 +10,7 @@ use crate::Outcome;
 use crate::cli::{InstallArgs, UninstallArgs};
 use crate::git::ConfigScope;
 use crate::hooks::{self, CHAINED_SUFFIX, Change, Scope};
+use crate::report::say;
 
 /// In a global hooks directory guard created: says guard set the global
 /// `core.hooksPath`, so `guard uninstall --global` unsets it.
@@ -35,10 +36,10 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
                 existing.display()
             ),
             Some(existing) => {
-                println!(
+                say(format_args!(
                     "guard: keeping the global core.hooksPath {}; guard's hooks go there",
                     existing.display()
-                );
+                ));
                 existing
             }
             None => {
@@ -50,7 +51,7 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
                 )
                 .with_context(|| format!("writing in {}", dir.display()))?;
                 crate::git::set_config(&cwd, ConfigScope::Global, "core.hooksPath", &dir.to_string_lossy())?;
-                println!("guard: set the global core.hooksPath to {}", dir.display());
+                say(format_args!("guard: set the global core.hooksPath to {}", dir.display()));
                 dir
             }
         };
@@ -63,19 +64,21 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
     for (name, change) in hooks::install(&dir, &binary, scope, args.force)? {
         let path = dir.join(name);
         match change {
-            Change::Wrote => println!("guard: installed {}", path.display()),
-            Change::Unchanged => println!("guard: {} is already guard's current hook", path.display()),
-            Change::Updated => println!("guard: updated {}", path.display()),
-            Change::Chained => println!(
+            Change::Wrote => say(format_args!("guard: installed {}", path.display())),
+            Change::Unchanged => {
+                say(format_args!("guard: {} is already guard's current hook", path.display()))
+            }
+            Change::Updated => say(format_args!("guard: updated {}", path.display())),
+            Change::Chained => say(format_args!(
                 "guard: installed {}; the hook that was there is now {name}{CHAINED_SUFFIX} and runs after guard",
                 path.display()
-            ),
+            )),
             Change::Stale => {
                 stale = true;
-                println!(
+                say(format_args!(
                     "guard: {} was written by another guard; run `guard install --force` to replace it",
                     path.display()
-                );
+                ));
             }
             Change::Removed | Change::Restored | Change::Absent => {}
         }
@@ -94,7 +97,7 @@ pub fn uninstall(args: &UninstallArgs) -> Result<Outcome> {
     let cwd = std::env::current_dir().context("finding the current directory")?;
     let dir = if args.global {
         let Some(dir) = global_hooks_path(&cwd) else {
-            println!("guard: no global core.hooksPath is set; nothing to undo");
+            say(format_args!("guard: no global core.hooksPath is set; nothing to undo"));
             return Ok(Outcome::Clean);
         };
         dir
@@ -104,9 +107,9 @@ pub fn uninstall(args: &UninstallArgs) -> Result<Outcome> {
     for (name, change) in hooks::uninstall(&dir)? {
         let path = dir.join(name);
         match change {
-            Change::Removed => println!("guard: removed {}", path.display()),
+            Change::Removed => say(format_args!("guard: removed {}", path.display())),
             Change::Restored => {
-                println!("guard: removed guard's {name} and put back the hook that was there before")
+                say(format_args!("guard: removed guard's {name} and put back the hook that was there before"))
             }
             _ => {}
         }
@@ -116,7 +119,7 @@ pub fn uninstall(args: &UninstallArgs) -> Result<Outcome> {
             .with_context(|| format!("cleaning {}", dir.display()))?;
         crate::git::unset_config(&cwd, ConfigScope::Global, "core.hooksPath")?;
         let _ = std::fs::remove_dir(&dir); // only if nothing else is left in it
-        println!("guard: unset the global core.hooksPath");
+        say(format_args!("guard: unset the global core.hooksPath"));
     }
     Ok(Outcome::Clean)
 }

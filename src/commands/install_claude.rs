@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 
 use crate::Outcome;
 use crate::assistant::claude_settings::{self, EMPTY};
+use crate::report::say;
 
 /// Claude Code's settings file, relative to a project or the home directory.
 pub const SETTINGS: &str = ".claude/settings.json";
@@ -24,17 +25,17 @@ pub fn install(global: bool) -> Result<Outcome> {
     let updated = claude_settings::add_hooks(&text)
         .with_context(|| format!("adding guard's hooks to {}", path.display()))?;
     if existing.as_deref() == Some(updated.as_str()) {
-        println!("guard: {} already runs guard's hooks", path.display());
+        say(format_args!("guard: {} already runs guard's hooks", path.display()));
         return Ok(Outcome::Clean);
     }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     std::fs::write(&path, updated).with_context(|| format!("writing {}", path.display()))?;
-    println!(
+    say(format_args!(
         "guard: added guard's hooks to {} (prompts and the Read, Grep and Bash tools are checked)",
         path.display()
-    );
+    ));
     Ok(Outcome::Clean)
 }
 
@@ -46,22 +47,22 @@ pub fn install(global: bool) -> Result<Outcome> {
 pub fn uninstall(global: bool) -> Result<Outcome> {
     let path = settings_path(global)?;
     let Some(text) = read(&path)? else {
-        println!("guard: there is no {}; nothing to undo", path.display());
+        say(format_args!("guard: there is no {}; nothing to undo", path.display()));
         return Ok(Outcome::Clean);
     };
     let updated = claude_settings::remove_hooks(&text)
         .with_context(|| format!("removing guard's hooks from {}", path.display()))?;
     if updated == text {
-        println!("guard: {} has no guard hooks", path.display());
+        say(format_args!("guard: {} has no guard hooks", path.display()));
     } else if updated.trim() == "{}" {
         std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
         if let Some(dir) = path.parent() {
             let _ = std::fs::remove_dir(dir); // only if nothing else is in it
         }
-        println!("guard: removed {}, which held only guard's hooks", path.display());
+        say(format_args!("guard: removed {}, which held only guard's hooks", path.display()));
     } else {
         std::fs::write(&path, updated).with_context(|| format!("writing {}", path.display()))?;
-        println!("guard: removed guard's hooks from {}", path.display());
+        say(format_args!("guard: removed guard's hooks from {}", path.display()));
     }
     Ok(Outcome::Clean)
 }

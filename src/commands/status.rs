@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use crate::Outcome;
 use crate::git::ConfigScope;
 use crate::hooks::{self, CHAINED_SUFFIX, Scope, State};
+use crate::report::say;
 
 /// Files that tell another hook manager is in use, and its name.
 const MANAGERS: &[(&str, &str)] = &[
@@ -28,17 +29,17 @@ pub fn run() -> Result<Outcome> {
     let binary = binary.canonicalize().unwrap_or(binary);
     let mut healthy = true;
 
-    println!("hooks directory: {}", dir.display());
+    say(format_args!("hooks directory: {}", dir.display()));
     let global = super::install::global_hooks_path(&cwd);
     let local = crate::git::config_path(&cwd, ConfigScope::Local, "core.hooksPath");
     if let Some(global) = &global {
-        println!("global hooks:    {} (core.hooksPath)", global.display());
+        say(format_args!("global hooks:    {} (core.hooksPath)", global.display()));
         if let Some(local) = &local {
             healthy = false;
-            println!(
+            say(format_args!(
                 "                 overridden here by this repository's core.hooksPath {}: the global hooks do not run",
                 local.display()
-            );
+            ));
         }
     }
     let scope = if global.is_some() && local.is_none() { Scope::Global } else { Scope::Repository };
@@ -62,7 +63,7 @@ pub fn run() -> Result<Outcome> {
         };
         let chained =
             if hook.chained { format!("; then runs {}{CHAINED_SUFFIX}", hook.name) } else { String::new() };
-        println!("{:<17} {state}{chained}", format!("{}:", hook.name));
+        say(format_args!("{:<17} {state}{chained}", format!("{}:", hook.name)));
     }
 
     let work_tree = super::work_tree_or_cwd()?;
@@ -72,22 +73,22 @@ pub fn run() -> Result<Outcome> {
         Ok((config, pipeline)) => {
             let source =
                 config.files.first().map_or("defaults only".to_string(), |f| f.display().to_string());
-            println!(
+            say(format_args!(
                 "config:          valid ({source}); {} content rules",
                 pipeline.scanner.matcher().rules().len()
-            );
+            ));
         }
         Err(err) => {
             healthy = false;
-            println!("config:          INVALID: {err:#}");
+            say(format_args!("config:          INVALID: {err:#}"));
         }
     }
     let root = crate::git::toplevel(&cwd).unwrap_or_default();
     for (file, manager) in MANAGERS {
         if root.join(file).exists() {
-            println!(
+            say(format_args!(
                 "also uses:       {manager} ({file}); guard's hooks run first, then the hook that was there"
-            );
+            ));
         }
     }
     Ok(if healthy { Outcome::Clean } else { Outcome::Findings })

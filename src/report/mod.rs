@@ -110,6 +110,19 @@ pub fn shown_secret(finding: &Finding, show_secrets: bool) -> String {
     if show_secrets { String::from_utf8_lossy(&finding.secret).into_owned() } else { finding.redacted() }
 }
 
+/// Writes one line to standard output, for what a command tells its
+/// user. A closed pipe (`guard status | head -1`) is not an error: the
+/// line is dropped, as is every later one; any other write error is said
+/// on standard error.
+pub fn say(line: std::fmt::Arguments<'_>) {
+    let mut stdout = io::stdout().lock();
+    if let Err(err) = writeln!(stdout, "{line}").and_then(|()| stdout.flush())
+        && !is_closed_pipe(&err)
+    {
+        eprintln!("guard: cannot write to standard output: {err}");
+    }
+}
+
 /// Whether `err` is a closed pipe on output (`guard scan | head`), which is
 /// not an error.
 pub fn is_closed_pipe(err: &io::Error) -> bool {
