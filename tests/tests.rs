@@ -12,3 +12,4 @@ mod inputs;
 mod redact;
 mod rules;
 mod snapshots;
+mod sources;

@@ -30,7 +30,8 @@ fn check() -> Result<Outcome> {
     let cwd = claude_hook::event_cwd(&event)?;
     let work_tree = crate::git::work_tree_root(&cwd).unwrap_or_else(|| cwd.clone());
     let config = super::load_config_at(None, Some(&work_tree))?;
-    let pipeline = super::pipeline(&config, Some(&work_tree))?;
+    // A hook judges what it is shown whole, whatever its size.
+    let pipeline = super::pipeline(&config, Some(&work_tree))?.without_size_limit();
     let Some(block) = claude_hook::judge(&event, &pipeline)? else {
         return Ok(Outcome::Clean);
     };
