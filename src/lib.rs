@@ -2,6 +2,8 @@
 //! thin shell over [`run`]; everything else is here and testable in-process.
 //! Data flows source → chunk → matcher/scanner → finding → filters → report.
 
+#![deny(missing_docs)]
+
 pub mod assistant;
 pub mod cli;
 pub mod commands;

@@ -131,7 +131,7 @@ impl Pipeline {
         Ok(Pipeline {
             scanner: Scanner::new(matcher),
             policy: PathPolicy::new(&config.path_deny, &config.path_allow, &config.disabled)?,
-            filters: Filters::new(config, baseline)?,
+            filters: Filters::new(&config.allow_paths, &config.allow_regexes, &config.stopwords, baseline)?,
             max_size: Some(config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE)),
         })
     }

@@ -10,16 +10,8 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use crate::pipeline::{Origin, Pipeline, Results, Scratch};
+use crate::report::assistant::Block;
 use crate::scan::finding::{Finding, SourceKind};
-
-/// Why an event is blocked.
-#[derive(Debug)]
-pub struct Block {
-    /// What was blocked: "this prompt", "Read of .env", "this Bash command".
-    pub what: String,
-    /// The secrets and secret files behind it.
-    pub findings: Vec<Finding>,
-}
 
 /// The event's working directory (`cwd`).
 ///

@@ -8,7 +8,6 @@ use std::path::Path;
 use anyhow::Result;
 use regex::bytes::Regex;
 
-use crate::config::Config;
 use crate::policy::globs::PathGlobs;
 use crate::scan::finding::Finding;
 
@@ -25,21 +24,23 @@ pub struct Filters {
 }
 
 impl Filters {
-    /// Compiles the allowlists of `config`, and accepts the `baseline`
-    /// fingerprints.
+    /// Compiles the allowlists (`[allow]` of `guard.toml`: path globs,
+    /// secret regexes, stopwords) and accepts the `baseline` fingerprints.
     ///
     /// # Errors
-    /// An invalid glob or regex (already reported with its line by `config`).
-    pub fn new(config: &Config, baseline: Vec<String>) -> Result<Filters> {
+    /// An invalid glob or regex (already reported with its line when the
+    /// configuration was loaded).
+    pub fn new(
+        paths: &[String],
+        regexes: &[String],
+        stopwords: &[String],
+        baseline: Vec<String>,
+    ) -> Result<Filters> {
         Ok(Filters {
             baseline: baseline.into_iter().collect(),
-            paths: PathGlobs::new(&config.allow_paths, false)?,
-            regexes: config
-                .allow_regexes
-                .iter()
-                .map(|r| crate::rules::set::compile_regex(r))
-                .collect::<Result<_>>()?,
-            stopwords: config.stopwords.iter().map(|w| w.to_ascii_lowercase().into_bytes()).collect(),
+            paths: PathGlobs::new(paths, false)?,
+            regexes: regexes.iter().map(|r| crate::rules::set::compile_regex(r)).collect::<Result<_>>()?,
+            stopwords: stopwords.iter().map(|w| w.to_ascii_lowercase().into_bytes()).collect(),
         })
     }
 

@@ -4,8 +4,17 @@
 
 use std::io::{self, Write};
 
-use crate::assistant::claude_hook::Block;
+use crate::scan::finding::Finding;
 use crate::report::{heading, shown_secret};
+
+/// Why an event is blocked.
+#[derive(Debug)]
+pub struct Block {
+    /// What was blocked: "this prompt", "Read of .env", "this Bash command".
+    pub what: String,
+    /// The secrets and secret files behind it.
+    pub findings: Vec<Finding>,
+}
 
 /// Writes the reason for `block`.
 ///
