@@ -47,17 +47,17 @@ impl Progress {
         self.bytes.load(Ordering::Relaxed)
     }
 
-    /// Redraws every 100 ms until `done()` is true, then clears the line.
+    /// Redraws every 100 ms until `done()` is true, then clears the line;
+    /// returns at once when nothing is drawn (so no one waits out a sleep).
     pub fn draw_until(&self, done: impl Fn() -> bool) {
+        if !self.visible {
+            return;
+        }
         while !done() {
-            if self.visible {
-                self.draw();
-            }
+            self.draw();
             std::thread::sleep(Duration::from_millis(100));
         }
-        if self.visible {
-            eprint!("\r\x1b[2K");
-        }
+        eprint!("\r\x1b[2K");
     }
 
     fn draw(&self) {
