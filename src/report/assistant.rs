@@ -4,8 +4,8 @@
 
 use std::io::{self, Write};
 
-use crate::scan::finding::Finding;
 use crate::report::{heading, shown_secret};
+use crate::scan::finding::Finding;
 
 /// Why an event is blocked.
 #[derive(Debug)]
