@@ -11,14 +11,49 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::rules::Rule;
-use crate::rules::set::{self, CheckedRule};
+use crate::rules::set::{self, Author, CheckedRule};
 use crate::rules::spec::RuleSpec;
+use crate::safe_text;
 
 /// Name of the repository's config file, at the work tree's root.
 pub const FILE_NAME: &str = "guard.toml";
 
 /// Default `--max-file-size` for files and history (10 MB).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1000 * 1000;
+
+/// The largest `guard.toml` read: far above any real one, small enough that
+/// a file that never ends cannot fill memory.
+pub const MAX_CONFIG_SIZE: u64 = 1 << 20;
+
+/// Every key of the file's schema: a parser message may quote these in
+/// clear (`expected one of ...`); any other quoted text is the user's and
+/// is shown redacted.
+const SCHEMA_WORDS: &[&str] = &[
+    "rule",
+    "rules",
+    "allow",
+    "path_policy",
+    "scan",
+    "audit",
+    "sensitive",
+    "disable",
+    "paths",
+    "regexes",
+    "stopwords",
+    "deny",
+    "max_file_size",
+    "id",
+    "description",
+    "keywords",
+    "regex",
+    "secret_group",
+    "min_entropy",
+    "checksum",
+    "multiline",
+    "rotate",
+    "examples",
+    "negative_examples",
+];
 
 /// The effective configuration: the repository's (or `--config`) file merged
 /// with the user's. Lists are concatenated; the repository's values win.
@@ -131,24 +166,25 @@ pub fn user_config_path() -> Option<PathBuf> {
 /// Reads and merges the configuration files.
 ///
 /// # Errors
-/// A file that cannot be read, is not valid TOML, has an unknown key, or
-/// holds an invalid rule, regex, glob or size; the message names the file,
-/// the line and the rule.
+/// A file that cannot be read, is not a regular file, is larger than
+/// [`MAX_CONFIG_SIZE`], is not valid TOML, has an unknown key, or holds an
+/// invalid rule, regex, glob or size; the message names the file, the line,
+/// the key and the rule, and shows a value only redacted.
 pub fn load(sources: &Sources) -> Result<Config> {
     let mut config = Config::default();
     let repo_file = match (&sources.explicit, &sources.work_tree) {
         (Some(file), _) => Some(file.clone()),
-        (None, Some(root)) => Some(root.join(FILE_NAME)).filter(|f| f.is_file()),
+        (None, Some(root)) => Some(root.join(FILE_NAME)).filter(|f| f.exists()),
         (None, None) => None,
     };
     if let Some(file) = &repo_file {
-        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let text = crate::small_file::read(file, MAX_CONFIG_SIZE)?;
         merge_text(&mut config, &text, file)?;
     } else if let Some(text) = &sources.head {
         merge_text(&mut config, text, Path::new("HEAD:guard.toml"))?;
     }
-    if let Some(file) = sources.user.as_ref().filter(|f| f.is_file()) {
-        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    if let Some(file) = sources.user.as_ref().filter(|f| f.exists()) {
+        let text = crate::small_file::read(file, MAX_CONFIG_SIZE)?;
         merge_text(&mut config, &text, file)?;
     }
     Ok(config)
@@ -163,15 +199,17 @@ pub fn merge_text(config: &mut Config, text: &str, file: &Path) -> Result<()> {
         Some(span) => format!("{}:{}", file.display(), line_of(text, span.start)),
         None => file.display().to_string(),
     };
-    let schema: FileSchema =
-        toml::from_str(text).map_err(|err| anyhow!("{}: {}", at(err.span()), err.message()))?;
+    let schema: FileSchema = toml::from_str(text).map_err(|err| {
+        anyhow!("{}: {}", at(err.span()), safe_text::parser_message(err.message(), SCHEMA_WORDS))
+    })?;
     config.files.push(file.to_path_buf());
 
     for spanned in schema.rule {
         let where_ = at(Some(spanned.span()));
         let spec = spanned.into_inner();
         let id = spec.id.clone();
-        let checked = set::check(Rule::from(spec)).with_context(|| format!("{where_}: rule {id:?}"))?;
+        let checked =
+            set::check(Rule::from(spec), Author::User).with_context(|| format!("{where_}: rule {id:?}"))?;
         if !config.rules.iter().any(|r| r.rule.id == checked.rule.id) {
             config.rules.push(checked);
         }
@@ -180,7 +218,7 @@ pub fn merge_text(config: &mut Config, text: &str, file: &Path) -> Result<()> {
         config.disabled.push(id.into_inner());
     }
     for regex in schema.allow.regexes {
-        set::compile_regex(regex.get_ref())
+        set::compile_regex(regex.get_ref(), Author::User)
             .with_context(|| format!("{}: [allow] regexes", at(Some(regex.span()))))?;
         config.allow_regexes.push(regex.into_inner());
     }
@@ -219,7 +257,8 @@ pub fn parse_size(text: &str) -> Result<u64> {
     let text = text.trim();
     let split = text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let number: f64 = number.parse().with_context(|| format!("{text:?} is not a size such as 10MB"))?;
+    let number: f64 =
+        number.parse().with_context(|| format!("{} is not a size such as 10MB", safe_text::value(text)))?;
     let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" => 1000,
@@ -228,7 +267,7 @@ pub fn parse_size(text: &str) -> Result<u64> {
         "mib" => 1 << 20,
         "g" | "gb" => 1000 * 1000 * 1000,
         "gib" => 1 << 30,
-        other => bail!("unknown size unit {other:?} in {text:?} (use B, KB, MB, GB, KiB, MiB, GiB)"),
+        _ => bail!("unknown size unit in {} (use B, KB, MB, GB, KiB, MiB, GiB)", safe_text::value(text)),
     };
     Ok((number * scale as f64) as u64)
 }
@@ -265,6 +304,50 @@ mod tests {
         assert_eq!(config.audit_sensitive, ["*.secret"]);
         let err = parse("[audit]\nsensitive = [\n  \"ok\",\n  \"{bad\",\n]\n").unwrap_err();
         assert!(format!("{err:#}").starts_with("guard.toml:4: [audit] sensitive"), "{err:#}");
+    }
+
+    /// Each kind of mistake, with a token where the value goes: the message
+    /// names the file and line, and never holds the token.
+    #[test]
+    fn errors_never_quote_a_value_in_clear() {
+        let token: String = (0..36).map(|i| char::from(b"aZ3kQ9xW7"[i * 7 % 9])).collect();
+        let rule =
+            |field: &str| format!("[[rule]]\nid = \"r\"\ndescription = \"d\"\nregex = \"x[0-9]\"\n{field}\n");
+        let t = &token;
+        let cases = [
+            format!("[allow]\nregexes = [\"({t}\"]\n"),
+            format!("[allow]\npaths = [\"{{{t}\"]\n"),
+            format!("[allow]\nstopwords = \"{t}\"\n"),
+            format!("[path_policy]\ndeny = [\"[{t}\"]\n"),
+            format!("[path_policy]\nallow = [\"{t}[\"]\n"),
+            format!("[audit]\nsensitive = [\"{t}{{\"]\n"),
+            format!("[rules]\ndisable = \"{t}\"\n"),
+            format!("[scan]\nmax_file_size = \"{t}\"\n"),
+            format!("[scan]\n{t} = 1\n"),
+            format!("{t} = 1\n"),
+            format!("[[rule]]\nid = \"r\"\ndescription = \"d\"\nregex = \"({t}\"\n"),
+            rule(&format!("allow = [\"({t}\"]")),
+            rule(&format!("paths = [\"{{{t}\"]")),
+            rule(&format!("checksum = \"{t}\"")),
+            rule(&format!("examples = [\"{{{{{t}\"]")),
+            rule(&format!("secret_group = \"{t}\"")),
+            rule(&format!("{t} = true")),
+        ];
+        for case in cases {
+            let err = format!("{:#}", parse(&case).expect_err(&case));
+            assert!(err.starts_with("guard.toml:"), "{err}");
+            assert!(!err.contains(&token[..12]), "{case}\n{err}");
+        }
+    }
+
+    #[test]
+    fn a_user_pattern_over_its_budget_is_an_error_at_load() {
+        let nested = "[[rule]]\nid = \"slow\"\ndescription = \"d\"\nkeywords = [\"ab\"]\n\
+                      regex = \"(?:(?:(?:[a-z]{1,50}){1,50}){1,3})z\"\n";
+        let err = format!("{:#}", parse(nested).unwrap_err());
+        assert!(err.starts_with("guard.toml:1: rule \"slow\": invalid regex: pattern"), "{err}");
+        assert!(err.contains("too complex"), "{err}");
+        assert!(parse(&nested.replace("{1,50}){1,50}){1,3}", "{1,20}){1,20}){1}")).is_ok());
     }
 
     #[test]

@@ -16,7 +16,9 @@ pub mod policy;
 pub mod progress;
 pub mod report;
 pub mod rules;
+pub mod safe_text;
 pub mod scan;
+pub mod small_file;
 pub mod sources;
 
 /// What a command found, as the process exit code.

@@ -1,6 +1,8 @@
-//! The guard binary: parse the command line, run it, print the error chain,
-//! map the outcome to an exit code (0 clean, 1 findings, 2 error).
+//! The guard binary: parse the command line, run it, print the error chain
+//! with every secret masked, map the outcome to an exit code (0 clean, 1
+//! findings, 2 error).
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -10,7 +12,10 @@ fn main() -> ExitCode {
     match guard::run(cli) {
         Ok(outcome) => ExitCode::from(outcome as u8),
         Err(err) => {
-            eprintln!("guard: error: {err:#}");
+            // Whatever the chain quotes, no secret leaves in clear; a closed
+            // stderr does not turn the error into a panic.
+            let text = guard::report::masked::masked_text(&format!("{err:#}"));
+            let _ = writeln!(std::io::stderr(), "guard: error: {text}");
             ExitCode::from(guard::Outcome::Error as u8)
         }
     }

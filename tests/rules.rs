@@ -37,7 +37,7 @@ fn at_least_250_rules_each_with_rotation_hint_and_negative_example() {
 #[test]
 fn every_builtin_rule_passes_the_load_time_check() {
     for rule in BUILTIN {
-        if let Err(err) = guard::rules::set::check(rule.clone()) {
+        if let Err(err) = guard::rules::set::check(rule.clone(), guard::rules::set::Author::BuiltIn) {
             panic!("{}: {err:#}", rule.id);
         }
     }

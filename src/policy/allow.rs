@@ -39,7 +39,10 @@ impl Filters {
         Ok(Filters {
             baseline: baseline.into_iter().collect(),
             paths: PathGlobs::new(paths, false)?,
-            regexes: regexes.iter().map(|r| crate::rules::set::compile_regex(r)).collect::<Result<_>>()?,
+            regexes: regexes
+                .iter()
+                .map(|r| crate::rules::set::compile_regex(r, crate::rules::set::Author::User))
+                .collect::<Result<_>>()?,
             stopwords: stopwords.iter().map(|w| w.to_ascii_lowercase().into_bytes()).collect(),
         })
     }

@@ -8,13 +8,17 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use serde::Deserialize;
 
+use crate::safe_text;
 use crate::scan::finding::Finding;
 
 /// The baseline's file name.
 pub const FILE_NAME: &str = ".guard-baseline.toml";
+
+/// The largest baseline read: room for about 100,000 entries.
+pub const MAX_SIZE: u64 = 16 << 20;
 
 /// One accepted finding.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -41,14 +45,14 @@ struct File {
 /// # Errors
 /// A file that cannot be read or parsed; the message names the line.
 pub fn read(path: &Path) -> Result<Option<Vec<Entry>>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(err) => return Err(err).with_context(|| format!("reading {}", path.display())),
-    };
+    if std::fs::symlink_metadata(path).is_err_and(|err| err.kind() == std::io::ErrorKind::NotFound) {
+        return Ok(None);
+    }
+    let text = crate::small_file::read(path, MAX_SIZE)?;
     let file: File = toml::from_str(&text).map_err(|err| {
         let line = err.span().map_or(0, |span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-        anyhow!("{}:{line}: {}", path.display(), err.message())
+        let message = safe_text::parser_message(err.message(), &["accepted", "fingerprint", "rule", "path"]);
+        anyhow!("{}:{line}: {message}", path.display())
     })?;
     Ok(Some(file.accepted))
 }

@@ -7,9 +7,11 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow, bail};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
+
+use crate::safe_text;
 
 /// A compiled set of name-or-path globs; which pattern matched is known.
 #[derive(Debug, Clone)]
@@ -37,7 +39,7 @@ impl PathGlobs {
                 .literal_separator(true)
                 .case_insensitive(case_insensitive)
                 .build()
-                .with_context(|| format!("invalid glob {pattern:?}"))?;
+                .map_err(|err| anyhow!("invalid glob {}: {}", safe_text::value(pattern), err.kind()))?;
             if pattern.contains('/') {
                 paths.add(glob);
                 path_patterns.push(index);
@@ -82,7 +84,15 @@ impl PathGlobs {
 pub fn gitignore<'a>(lines: impl IntoIterator<Item = &'a str>) -> Result<Gitignore> {
     let mut builder = GitignoreBuilder::new("/");
     for line in lines {
-        builder.add_line(None, line).with_context(|| format!("invalid pattern {line:?}"))?;
+        if builder.add_line(None, line).is_err() {
+            // ignore's message quotes the line: say what is wrong without it.
+            let glob = line.strip_prefix('!').unwrap_or(line);
+            let why = GlobBuilder::new(glob.strip_prefix('/').unwrap_or(glob))
+                .build()
+                .err()
+                .map_or_else(|| "not a gitignore pattern".to_owned(), |err| err.kind().to_string());
+            bail!("invalid pattern {}: {why}", safe_text::value(line));
+        }
     }
     builder.build().context("building the gitignore matcher")
 }

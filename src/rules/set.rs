@@ -11,28 +11,76 @@ use std::borrow::Cow;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use regex::bytes::{Regex, RegexBuilder};
 
 use super::template::Expander;
 use super::{BUILTIN, Rule};
 use crate::policy::globs::PathGlobs;
+use crate::safe_text;
 use crate::scan::checksum::Checksum;
 
-/// Size limit for a compiled rule regex: generous for real rules, small
-/// enough that a pathological user pattern is an error rather than a stall.
-const REGEX_SIZE_LIMIT: usize = 8 << 20;
+/// Who wrote a pattern, which sets how large it may compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Author {
+    /// guard's own rules: reviewed, and measured in `benches/`.
+    BuiltIn,
+    /// `guard.toml`: rules and allow patterns anyone may write.
+    User,
+}
 
-/// Compiles a pattern: bytes, Unicode off, with a size limit.
+impl Author {
+    /// The compiled-size budget of a pattern. A user pattern's budget is
+    /// small enough that nested counted repetitions, which make the regex
+    /// engine fall back from its lazy DFA to a per-byte simulation of the
+    /// whole automaton (minutes on a few megabytes), are an error at load;
+    /// ordinary patterns compile to a few kilobytes (`docs/RELIABILITY.md`).
+    pub fn size_limit(self) -> usize {
+        match self {
+            Author::BuiltIn => 8 << 20,
+            Author::User => 256 << 10,
+        }
+    }
+}
+
+/// The lazy DFA's cache for every pattern: large, so that a pattern within
+/// its size budget keeps its states instead of recomputing them.
+const DFA_CACHE_LIMIT: usize = 8 << 20;
+
+/// Compiles a pattern: bytes, Unicode off, within `author`'s budget.
 ///
 /// # Errors
-/// The regex crate's own message, which points at the bad part.
-pub fn compile_regex(pattern: &str) -> Result<Regex> {
-    Ok(RegexBuilder::new(pattern)
+/// What is wrong and where, with the pattern itself only redacted.
+pub fn compile_regex(pattern: &str, author: Author) -> Result<Regex> {
+    RegexBuilder::new(pattern)
         .unicode(false)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
-        .build()?)
+        .size_limit(author.size_limit())
+        .dfa_size_limit(DFA_CACHE_LIMIT)
+        .build()
+        .map_err(|err| anyhow!(describe_regex_error(pattern, &err, author)))
+}
+
+/// A regex error without the pattern in clear: the regex crate quotes it.
+fn describe_regex_error(pattern: &str, err: &regex::Error, author: Author) -> String {
+    let shown = safe_text::value(pattern);
+    if let regex::Error::CompiledTooBig(_) = err {
+        return format!(
+            "pattern {shown} is too complex: it compiles to over {} KiB, the budget for {} patterns \
+             (nested counted repetitions such as (?:[a-z]{{1,50}}){{1,50}} multiply; bound them)",
+            author.size_limit() >> 10,
+            if author == Author::User { "guard.toml" } else { "built-in" },
+        );
+    }
+    let parsed = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build().parse(pattern);
+    match parsed {
+        Err(regex_syntax::Error::Parse(err)) => {
+            format!("pattern {shown}: {} at column {}", err.kind(), err.span().start.column)
+        }
+        Err(regex_syntax::Error::Translate(err)) => {
+            format!("pattern {shown}: {} at column {}", err.kind(), err.span().start.column)
+        }
+        _ => format!("pattern {shown} is not a valid regex"),
+    }
 }
 
 /// What a rule needs at match time.
@@ -58,8 +106,8 @@ impl Compiled {
     ///
     /// # Errors
     /// An invalid regex or glob, or a secret group the regex does not have.
-    fn new(rule: &Rule) -> Result<Compiled> {
-        let regex = compile_regex(&rule.regex).context("invalid regex")?;
+    fn new(rule: &Rule, author: Author) -> Result<Compiled> {
+        let regex = compile_regex(&rule.regex, author).context("invalid regex")?;
         let groups = regex.captures_len() - 1;
         if let Some(group) = rule.secret_group
             && group > groups
@@ -86,8 +134,9 @@ impl Compiled {
 
     /// The allow patterns of `rule`, whose compiled form this is.
     pub fn allow(&self, rule: &Rule) -> &[Regex] {
-        self.allow
-            .get_or_init(|| compile_allow(rule).expect("allow patterns of a rule set are known to be valid"))
+        self.allow.get_or_init(|| {
+            compile_allow(rule, Author::BuiltIn).expect("allow patterns of a rule set are known to be valid")
+        })
     }
 
     /// Whether the rule applies to a chunk from `path` (`None`: standard
@@ -103,8 +152,8 @@ impl Compiled {
     }
 }
 
-fn compile_allow(rule: &Rule) -> Result<Vec<Regex>> {
-    rule.allow.iter().map(|pattern| compile_regex(pattern).context("invalid allow pattern")).collect()
+fn compile_allow(rule: &Rule, author: Author) -> Result<Vec<Regex>> {
+    rule.allow.iter().map(|pattern| compile_regex(pattern, author).context("invalid allow pattern")).collect()
 }
 
 /// A rule that passed [`check`], with its patterns compiled.
@@ -115,22 +164,22 @@ pub struct CheckedRule {
     compiled: Compiled,
 }
 
-/// Checks everything `rule` carries.
+/// Checks everything `rule`, written by `author`, carries.
 ///
 /// # Errors
-/// The first problem, saying which field; the caller adds where the rule
-/// was written.
-pub fn check(rule: Rule) -> Result<CheckedRule> {
+/// The first problem, saying which field (never quoting a value in clear);
+/// the caller adds where the rule was written.
+pub fn check(rule: Rule, author: Author) -> Result<CheckedRule> {
     if rule.id.is_empty() || !rule.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         bail!("id must be non-empty letters, digits, '-' or '_'");
     }
-    let compiled = Compiled::new(&rule)?;
-    let allow = compile_allow(&rule)?;
+    let compiled = Compiled::new(&rule, author)?;
+    let allow = compile_allow(&rule, author)?;
     let _ = compiled.allow.set(allow);
     if let Some(name) = &rule.checksum
         && Checksum::from_name(name).is_none()
     {
-        bail!("unknown checksum {name:?} (known: {})", Checksum::NAMES.join(", "));
+        bail!("unknown checksum {} (known: {})", safe_text::value(name), Checksum::NAMES.join(", "));
     }
     if rule.keywords.iter().any(|k| k.len() < 2 || k.contains('\n')) {
         bail!("keywords must be at least two bytes long and on one line");
@@ -197,7 +246,8 @@ impl RuleSet {
 /// The compiled form of a rule of a [`RuleSet`] that came without one (a
 /// built-in rule).
 pub fn compile_known_valid(rule: &Rule) -> Compiled {
-    Compiled::new(rule).expect("built-in rules are proven valid by every_builtin_rule_passes_check")
+    Compiled::new(rule, Author::BuiltIn)
+        .expect("built-in rules are proven valid by every_builtin_rule_passes_check")
 }
 
 #[cfg(test)]
@@ -209,7 +259,9 @@ mod tests {
     fn every_builtin_rule_passes_check() {
         let failures: Vec<String> = BUILTIN
             .iter()
-            .filter_map(|rule| check(rule.clone()).err().map(|err| format!("{}: {err:#}", rule.id)))
+            .filter_map(|rule| {
+                check(rule.clone(), Author::BuiltIn).err().map(|err| format!("{}: {err:#}", rule.id))
+            })
             .collect();
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
@@ -221,7 +273,7 @@ mod tests {
         let mut rule = BUILTIN[0].clone();
         rule.id = Cow::Borrowed("custom-rule");
         edit(&mut rule);
-        check(rule)
+        check(rule, Author::User)
     }
 
     #[test]

@@ -94,9 +94,9 @@ impl Expander {
                 rest = after;
                 continue;
             }
-            let close = after
-                .find("}}")
-                .ok_or_else(|| TemplateError(format!("unclosed {{{{ in template {template:?}")))?;
+            let close = after.find("}}").ok_or_else(|| {
+                TemplateError(format!("unclosed {{{{ in template {}", crate::safe_text::value(template)))
+            })?;
             self.generate(&after[..close], &mut out)?;
             rest = &after[close + 2..];
         }

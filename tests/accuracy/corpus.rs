@@ -667,7 +667,8 @@ pub fn generate(seed: u64) -> Corpus {
         for template in rule.examples.iter() {
             cases.push((path.clone(), rule.family.to_string(), true, expand(template)));
         }
-        let shape = guard::rules::set::compile_regex(&rule.regex).expect("built-in regexes compile");
+        let shape = guard::rules::set::compile_regex(&rule.regex, guard::rules::set::Author::BuiltIn)
+            .expect("built-in regexes compile");
         for template in rule.negative_examples.iter() {
             let text = expand(template);
             let vetoes = rule.checksum.as_deref().and_then(Checksum::from_name).is_some_and(Checksum::vetoes);

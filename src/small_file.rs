@@ -1,0 +1,59 @@
+//! Reading the small files guard is configured by (`guard.toml`, the
+//! baseline): only a regular file, only up to a size bound, as UTF-8. A FIFO
+//! would hang the hook forever and `/dev/zero` would fill memory, so
+//! neither is opened for reading at all.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+/// The text of the regular file at `path` (symlinks followed), at most
+/// `limit` bytes.
+///
+/// # Errors
+/// A path that is not a regular file (FIFO, device, directory, socket), a
+/// file over `limit` bytes, one that is not UTF-8, or a read error.
+pub fn read(path: &Path, limit: u64) -> Result<String> {
+    let shown = path.display();
+    let metadata = std::fs::metadata(path).with_context(|| format!("reading {shown}"))?;
+    if !metadata.is_file() {
+        bail!(
+            "{shown} is not a regular file (a FIFO, device or directory is never read); replace it with a file"
+        );
+    }
+    let file = File::open(path).with_context(|| format!("reading {shown}"))?;
+    // The file opened may not be the one examined: check it again.
+    if !file.metadata().with_context(|| format!("reading {shown}"))?.is_file() {
+        bail!("{shown} is not a regular file");
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).with_context(|| format!("reading {shown}"))?;
+    if bytes.len() as u64 > limit {
+        bail!("{shown} is larger than {} KiB, more than guard reads of such a file", limit >> 10);
+    }
+    String::from_utf8(bytes).map_err(|err| {
+        anyhow::anyhow!("{shown}: not UTF-8 text (invalid byte at offset {})", err.utf8_error().valid_up_to())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_small_regular_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("guard.toml");
+        std::fs::write(&file, "[allow]\n").unwrap();
+        assert_eq!(read(&file, 100).unwrap(), "[allow]\n");
+        assert!(format!("{:#}", read(&file, 4).unwrap_err()).contains("larger than"));
+        assert!(format!("{:#}", read(dir.path(), 100).unwrap_err()).contains("not a regular file"));
+        assert!(
+            format!("{:#}", read(Path::new("/dev/zero"), 100).unwrap_err()).contains("not a regular file")
+        );
+        std::fs::write(&file, b"a\xffb").unwrap();
+        assert!(format!("{:#}", read(&file, 100).unwrap_err()).contains("offset 1"));
+    }
+}
