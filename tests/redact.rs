@@ -87,3 +87,38 @@ fn each_line_is_written_before_more_input_comes() {
     let out = child.finish();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// What `grep --color=always` prints: a token right after a colour code,
+/// and one split by colour codes where the pattern matched part of it.
+#[test]
+fn colour_escapes_do_not_hide_a_token() {
+    let dir = temp_dir();
+    let token = expand("{{base62_crc:ghp_}}", 14);
+    let (head, tail) = token.split_at(12);
+    let input = format!(
+        "config.sh:\x1b[01;31m\x1b[K{token}\x1b[m\x1b[K\nconfig.sh:export T={head}\x1b[01;31m{tail}\x1b[m\n"
+    );
+    let out = guard(dir.path()).args(["redact", "--check"]).run_with_input(input.as_bytes());
+    assert_eq!(code(&out), 1);
+    let shown = stdout(&out);
+    assert!(!shown.contains(&token) && !shown.contains(tail), "{shown:?}");
+    assert_eq!(shown.matches(&format!("…({} chars)", token.len())).count(), 2, "{shown:?}");
+
+    let scan = guard(dir.path()).args(["scan", "-", "--format", "jsonl"]).run_with_input(input.as_bytes());
+    assert_eq!(code(&scan), 1);
+    let lines = stdout(&scan);
+    assert_eq!(lines.lines().count(), 2, "{lines}");
+    assert!(!lines.contains(&token), "{lines}");
+}
+
+/// `head -4 id_ed25519 | guard redact`: no END line, still masked.
+#[test]
+fn a_pem_block_without_an_end_line_is_masked() {
+    let dir = temp_dir();
+    let pem = expand("-----BEGIN OPENSSH PRIVATE KEY-----\n{{pem_body:3}}\n", 15);
+    let out = guard(dir.path()).arg("redact").run_with_input(pem.as_bytes());
+    let shown = stdout(&out);
+    assert!(pem.lines().skip(1).all(|line| !shown.contains(line)), "{shown}");
+    let scan = guard(dir.path()).args(["scan", "-"]).run_with_input(pem.as_bytes());
+    assert_eq!(code(&scan), 1, "{}", stdout(&scan));
+}

@@ -3,6 +3,7 @@
 //! candidates (entropy, checksums, placeholders, decoding), and the
 //! finding type every later stage passes on.
 
+pub mod ansi;
 pub mod checksum;
 pub mod chunk;
 pub mod decode;

@@ -5,6 +5,7 @@
 
 use std::ops::{Range, RangeInclusive};
 
+use crate::scan::ansi;
 use crate::scan::chunk::Chunk;
 use crate::scan::decode;
 use crate::scan::finding::SourceKind;
@@ -42,6 +43,7 @@ impl Scanner {
     }
 
     /// [`Scanner::scan`] with the keyword gate on or off (tests compare both).
+    /// Text holding escape sequences is also scanned as a terminal shows it.
     pub fn scan_with(
         &self,
         chunk: &Chunk<'_>,
@@ -49,6 +51,51 @@ impl Scanner {
         scratch: &mut ScanScratch,
         out: &mut Vec<Finding>,
     ) {
+        let first_new = out.len();
+        self.scan_bytes(chunk, gate, scratch, out);
+        if memchr::memchr(ansi::ESC, chunk.data).is_some() {
+            self.scan_as_shown(chunk, gate, scratch, out, first_new);
+        }
+    }
+
+    /// Scans `chunk` with its escape sequences removed and adds what the
+    /// bytes as they stand hid (a token after a colour code, or split by
+    /// one). A finding's span is then where its secret lies in `chunk`,
+    /// escape sequences within it included.
+    fn scan_as_shown(
+        &self,
+        chunk: &Chunk<'_>,
+        gate: Gate,
+        scratch: &mut ScanScratch,
+        out: &mut Vec<Finding>,
+        first_new: usize,
+    ) {
+        let (text, offsets) = ansi::strip(chunk.data);
+        let mut shown = Vec::new();
+        self.scan_bytes(&Chunk { data: &text, ..*chunk }, gate, scratch, &mut shown);
+        for mut finding in shown {
+            let written = finding.encoded.as_deref().unwrap_or(&finding.secret);
+            let secret = memchr::memmem::find(&text[finding.span.clone()], written)
+                .map_or(finding.span.clone(), |at| {
+                    finding.span.start + at..finding.span.start + at + written.len()
+                });
+            if secret.is_empty() {
+                continue;
+            }
+            let span = offsets[secret.start]..offsets[secret.end - 1] + 1;
+            let known = out[first_new..]
+                .iter()
+                .any(|f| f.rule_id == finding.rule_id && f.span.start < span.end && span.start < f.span.end);
+            if !known {
+                finding.span = span;
+                out.push(finding);
+            }
+        }
+        out[first_new..].sort_by_key(|f| f.span.start);
+    }
+
+    /// The scan of `chunk`'s bytes as they stand.
+    fn scan_bytes(&self, chunk: &Chunk<'_>, gate: Gate, scratch: &mut ScanScratch, out: &mut Vec<Finding>) {
         let candidates = &mut scratch.candidates;
         candidates.clear();
         let focus = chunk.only_lines.map(|lines| line_spans(chunk.data, chunk.first_line, lines));
