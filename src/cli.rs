@@ -193,9 +193,14 @@ pub struct CommonArgs {
     /// Show secrets in full in the report (they are redacted by default).
     #[arg(long)]
     pub no_redact: bool,
-    /// Skip the content of files larger than SIZE (such as 10MB; default 10MB).
+    /// Skip the content of files larger than SIZE (such as 10MB; default
+    /// 10MB). What is skipped is listed and counted in the report.
     #[arg(long, value_name = "SIZE")]
     pub max_file_size: Option<String>,
+    /// Exit 2 when anything was not read for its size (by default it is
+    /// listed, counted and the exit status is that of the findings).
+    #[arg(long)]
+    pub fail_on_skip: bool,
     /// Print nothing when nothing is found, and no notes.
     #[arg(long, short)]
     pub quiet: bool,

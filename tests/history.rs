@@ -218,9 +218,19 @@ fn binary_blobs_and_blobs_over_the_size_limit() {
     repo.write("dump.sql", &big);
     repo.commit_all("assets");
     let (exit, records, err) = history(&repo, &["--verbose"]);
-    assert_eq!((exit, records.len()), (0, 0), "{records:#?}");
-    assert!(err.contains("skipped blob") && err.contains("dump.sql"), "{err}");
+    assert_eq!(exit, 0, "{records:#?}");
+    assert_eq!(records.len(), 1, "only the skip is listed: {records:#?}");
+    let skipped = &records[0]["skipped"];
+    assert_eq!((skipped["path"].as_str(), skipped["reason"].as_str()), (Some("dump.sql"), Some("too-large")));
+    assert_eq!(skipped["size"].as_u64(), Some(big.len() as u64));
     assert!(err.contains("1 binary blobs"), "{err}");
+    let (exit, _, _) = history(&repo, &["--fail-on-skip"]);
+    assert_eq!(exit, 2, "--fail-on-skip");
+    let human = repo.guard().arg("scan-history").run();
+    let shown = stdout(&human);
+    assert!(shown.contains("not read: blob ") && shown.contains("dump.sql"), "{shown}");
+    assert!(!shown.contains("no secrets found in the history\n"), "{shown}");
+    assert!(shown.contains("but 1 item was over the size limit not read"), "{shown}");
     let (exit, records, _) = history(&repo, &["--max-file-size", "100MB"]);
     assert_eq!(exit, 1);
     assert_eq!(one(&records, "dump.sql")["line"], 2);
@@ -299,4 +309,25 @@ fn the_project_passes_its_own_scan_history() {
     }
     let out = crate::common::guard(root).args(["scan-history", "--format", "jsonl"]).run();
     assert_eq!(code(&out), 0, "guard's own history holds secrets:\n{}{}", stdout(&out), stderr(&out));
+}
+
+/// A corrupt object is an error that names it, once, and the report never
+/// says "no secrets found" about a history it could not read whole.
+#[test]
+fn a_corrupt_object_is_exit_2_and_never_no_secrets_found() {
+    let repo = TempRepo::new();
+    repo.write("a.txt", "hello\n");
+    repo.write("b.txt", "world\n");
+    repo.commit_all("two files");
+    let oid = repo.git(&["rev-parse", "HEAD:b.txt"]);
+    let loose = repo.path().join(".git/objects").join(&oid[..2]).join(&oid[2..]);
+    std::fs::remove_file(&loose).unwrap();
+    std::fs::write(&loose, b"garbage").unwrap();
+    let out = repo.guard().arg("scan-history").run();
+    assert_eq!(code(&out), 2);
+    let (shown, err) = (stdout(&out), stderr(&out));
+    assert!(!shown.contains("no secrets found"), "{shown}");
+    assert!(shown.contains("the scan is incomplete: 1 error"), "{shown}");
+    assert_eq!(err.matches(&oid).count(), 1, "{err}");
+    assert!(err.contains("is corrupt") && err.contains("git fsck"), "{err}");
 }

@@ -107,7 +107,25 @@ fn files_over_the_size_limit_are_skipped_and_reported() {
     write(dir.path(), "big.txt", &data);
     let out = guard(dir.path()).args(["scan", "--max-file-size", "1KB", "big.txt"]).run();
     assert_eq!(code(&out), 0);
-    assert!(stderr(&out).contains("skipped big.txt"), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(shown.contains("not read: big.txt: 2040 bytes is over the size limit of 1000 bytes"), "{shown}");
+    assert!(
+        shown.contains("no secrets found in what was read, but 1 item was over the size limit"),
+        "{shown}"
+    );
+    let (exit, records, _) = findings(dir.path(), &["--max-file-size", "1KB", "big.txt"]);
+    assert_eq!(exit, 0);
+    assert_eq!(records[0]["skipped"]["path"], "big.txt", "{records:?}");
+    let json =
+        guard(dir.path()).args(["scan", "--format", "json", "--max-file-size", "1KB", "big.txt"]).run();
+    let document: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(document["skipped"][0]["limit"], 1000, "{document}");
+    assert_eq!(document["errors"], 0, "{document}");
+    let quiet = guard(dir.path()).args(["scan", "-q", "--max-file-size", "1KB", "big.txt"]).run();
+    assert!(stdout(&quiet).contains("not read: big.txt"), "--quiet never hides a skip");
+    let strict =
+        guard(dir.path()).args(["scan", "--fail-on-skip", "--max-file-size", "1KB", "big.txt"]).run();
+    assert_eq!(code(&strict), 2, "--fail-on-skip");
     let out = guard(dir.path()).args(["scan", "--max-file-size", "1MB", "big.txt"]).run();
     assert_eq!(code(&out), 1);
 }

@@ -7,7 +7,7 @@
 
 use serde_json::json;
 
-use crate::common::{Run, TempRepo, code, expand, guard, stderr, temp_dir, write};
+use crate::common::{Run, TempRepo, code, expand, guard, stderr, stdout, temp_dir, write};
 
 const GITHUB: &str = "{{base62_crc:ghp_}}";
 
@@ -44,9 +44,9 @@ fn files() {
     let out = guard(dir.path()).args(["scan", "--max-file-size", "100B", "."]).run();
     assert_eq!(code(&out), 0);
     assert!(
-        stderr(&out).contains("skipped model.bin:") && stderr(&out).contains("size limit"),
+        stdout(&out).contains("not read: model.bin:") && stdout(&out).contains("size limit"),
         "{}",
-        stderr(&out)
+        stdout(&out)
     );
 }
 
@@ -55,13 +55,13 @@ fn standard_input() {
     let dir = temp_dir();
     let scan = |input: &str, args: &[&str]| {
         let out = guard(dir.path()).args(["scan", "-"]).args(args).run_with_input(input.as_bytes());
-        (code(&out), stderr(&out))
+        (code(&out), stdout(&out))
     };
     assert_eq!(scan(&pointer(4), &[]).0, 0);
     assert_eq!(scan(&fake_pointer(5), &[]).0, 1);
     let (status, err) = scan(&large(6), &["--max-file-size", "100B"]);
     assert_eq!(status, 0, "{err}");
-    assert!(err.contains("skipped <stdin>") && err.contains("size limit"), "{err}");
+    assert!(err.contains("not read: <stdin>") && err.contains("size limit"), "{err}");
     assert_eq!(scan(&large(6), &[]).0, 1, "under the default limit it is scanned");
 }
 
@@ -145,7 +145,7 @@ fn history() {
     repo.commit_all("big");
     let out = repo.guard().args(["scan-history", "--max-file-size", "100B"]).run();
     assert_eq!(code(&out), 0);
-    assert!(stderr(&out).contains("at big.txt:") && stderr(&out).contains("size limit"), "{}", stderr(&out));
+    assert!(stdout(&out).contains("at big.txt:") && stdout(&out).contains("size limit"), "{}", stdout(&out));
 }
 
 #[test]

@@ -20,8 +20,8 @@ use anyhow::{Context, Result};
 use crate::Outcome;
 use crate::cli::{Command, FormatArg};
 use crate::config::{self, Config, Sources};
-use crate::pipeline::Pipeline;
-use crate::report::Format;
+use crate::pipeline::{Pipeline, Results, SkipReason};
+use crate::report::{Coverage, Format, TooLarge};
 
 /// Runs one subcommand.
 ///
@@ -98,4 +98,32 @@ pub fn format(arg: FormatArg) -> Format {
         FormatArg::Json => Format::Json,
         FormatArg::Jsonl => Format::Jsonl,
     }
+}
+
+/// What a scan's report must say it did not look at; `unnamed` is what
+/// content without a path is.
+pub fn coverage(results: &Results, pipeline: &Pipeline, unnamed: &'static str) -> Coverage {
+    let too_large = results
+        .skipped
+        .iter()
+        .filter_map(|skip| match skip.reason {
+            SkipReason::TooLarge(size) => {
+                Some(TooLarge { path: skip.path.clone(), blob: skip.blob.map(|oid| oid.to_string()), size })
+            }
+            SkipReason::Binary | SkipReason::LfsPointer => None,
+        })
+        .collect();
+    Coverage {
+        too_large,
+        limit: pipeline.size_limit().unwrap_or(u64::MAX),
+        errors: results.errors.len(),
+        unnamed,
+    }
+}
+
+/// The exit status of a scan: an error, or with `--fail-on-skip` content
+/// not read, beats findings, which beat clean.
+pub fn scan_outcome(coverage: &Coverage, findings: bool, fail_on_skip: bool) -> Outcome {
+    let incomplete = coverage.errors > 0 || (fail_on_skip && !coverage.too_large.is_empty());
+    crate::report::outcome(incomplete, findings)
 }

@@ -44,21 +44,17 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         files::check_paths(&pipeline, &paths, args.no_ignore)
     };
 
-    if !common.quiet {
+    if common.verbose && !common.quiet {
         for skip in &outcome.skipped {
-            let place = skip.path.as_deref().map_or("<stdin>".into(), |p| p.display().to_string());
+            let place = skip.path.as_deref().map_or("<stdin>".into(), report::shown_path);
             match skip.reason {
-                SkipReason::TooLarge(size) => eprintln!(
-                    "guard: skipped {place}: {size} bytes is over the size limit of {} bytes (--max-file-size)",
-                    pipeline.size_limit().unwrap_or(u64::MAX)
-                ),
-                SkipReason::Binary if common.verbose => {
-                    eprintln!("guard: skipped {place}: binary (its name was still checked)");
+                SkipReason::Binary => {
+                    eprintln!("guard: skipped {place}: binary (its name was still checked)")
                 }
-                SkipReason::LfsPointer if common.verbose => {
+                SkipReason::LfsPointer => {
                     eprintln!("guard: skipped {place}: a Git LFS pointer (its name was still checked)");
                 }
-                SkipReason::Binary | SkipReason::LfsPointer => {}
+                SkipReason::TooLarge(_) => {}
             }
         }
     }
@@ -66,9 +62,12 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         eprintln!("guard: error: {error}");
     }
 
+    let coverage = super::coverage(&outcome, &pipeline, "<stdin>");
     let options = Options { format: super::format(common.format), show_secrets: common.no_redact };
-    if !(common.quiet && outcome.findings.is_empty()) {
-        report::emit(common.output.as_deref(), |out| report::write(out, &outcome.findings, options))?;
+    if !(common.quiet && outcome.findings.is_empty() && coverage.is_complete()) {
+        report::emit(common.output.as_deref(), |out| {
+            report::write(out, &outcome.findings, &coverage, options)
+        })?;
     }
-    Ok(report::outcome(!outcome.errors.is_empty(), !outcome.findings.is_empty()))
+    Ok(super::scan_outcome(&coverage, !outcome.findings.is_empty(), common.fail_on_skip))
 }

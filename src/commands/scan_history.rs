@@ -59,16 +59,6 @@ pub fn run(args: &ScanHistoryArgs) -> Result<Outcome> {
     let results = &scan.results;
 
     if !common.quiet {
-        let limit = pipeline.size_limit().unwrap_or(u64::MAX);
-        for skip in &results.skipped {
-            let place = skip.path.as_deref().map_or("a commit message".into(), |p| p.display().to_string());
-            let blob = skip.blob.map(|oid| format!("blob {oid} at ")).unwrap_or_default();
-            if let SkipReason::TooLarge(size) = skip.reason {
-                eprintln!(
-                    "guard: skipped {blob}{place}: {size} bytes is over the size limit of {limit} bytes (--max-file-size)"
-                );
-            }
-        }
         if common.verbose {
             let count = |reason| results.skipped.iter().filter(|s| s.reason == reason).count();
             eprintln!("guard: {} binary blobs got no content rules", count(SkipReason::Binary));
@@ -101,12 +91,13 @@ pub fn run(args: &ScanHistoryArgs) -> Result<Outcome> {
         );
     }
 
+    let coverage = super::coverage(results, &pipeline, "a commit message");
     let options = Options { format: super::format(common.format), show_secrets: common.no_redact };
-    if !(common.quiet && results.findings.is_empty()) {
+    if !(common.quiet && results.findings.is_empty() && coverage.is_complete()) {
         report::emit(common.output.as_deref(), |out| match options.format {
-            Format::Human => report::incident::write(out, &results.findings, options.show_secrets),
-            _ => report::write(out, &results.findings, options),
+            Format::Human => report::incident::write(out, &results.findings, &coverage, options.show_secrets),
+            _ => report::write(out, &results.findings, &coverage, options),
         })?;
     }
-    Ok(report::outcome(!results.errors.is_empty(), !results.findings.is_empty()))
+    Ok(super::scan_outcome(&coverage, !results.findings.is_empty(), common.fail_on_skip))
 }

@@ -159,6 +159,26 @@ impl Repo {
         Ok(blob.content().to_vec())
     }
 
+    /// Why object `oid`, which git could not read, is unreadable: missing
+    /// (a partial, shallow or damaged clone) or corrupt, with libgit2's
+    /// reason, and what to run.
+    pub fn unreadable_object(&self, oid: Oid) -> String {
+        let read = oid.to_git2().and_then(|id| Ok(self.inner.odb()?.read_header(id)?));
+        match read {
+            Err(err)
+                if err
+                    .downcast_ref::<git2::Error>()
+                    .is_none_or(|e| e.code() == git2::ErrorCode::NotFound) =>
+            {
+                format!("object {oid} is missing from the repository (run `git fsck` to see what else is)")
+            }
+            Err(err) => {
+                format!("object {oid} is corrupt: {err}; run `git fsck`, and restore it from another clone")
+            }
+            Ok(_) => format!("object {oid} could not be read by `git cat-file` (run `git fsck`)"),
+        }
+    }
+
     /// `inner`, read as git reads objects: without hashing each one again
     /// to check its id (libgit2's default, a third of the time a large
     /// commit's check takes). A corrupt object still fails to inflate, and

@@ -3,18 +3,23 @@
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
-use crate::report::{heading, shown_secret};
+use crate::report::{Coverage, heading, shown_path, shown_secret, write_too_large};
 use crate::scan::finding::Finding;
 
 /// One block per finding, then a one-line summary.
 ///
 /// # Errors
 /// A write error.
-pub fn write(out: &mut dyn Write, findings: &[Finding], show_secrets: bool) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    coverage: &Coverage,
+    show_secrets: bool,
+) -> io::Result<()> {
     for finding in findings {
         writeln!(out, "{}", heading(finding))?;
         if finding.is_path_finding() {
-            let place = finding.path.as_ref().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+            let place = finding.path.as_deref().map(shown_path).unwrap_or_default();
             writeln!(
                 out,
                 "    fix:    git rm --cached {place:?} and add it to .gitignore; rotate what it holds"
@@ -33,10 +38,12 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], show_secrets: bool) -> i
         }
         writeln!(out)?;
     }
+    write_too_large(out, coverage)?;
     let files: BTreeSet<_> = findings.iter().map(|f| &f.path).collect();
+    let more = coverage.summary_suffix();
     match findings.len() {
-        0 => writeln!(out, "guard: no secrets found"),
-        1 => writeln!(out, "guard: 1 finding"),
-        n => writeln!(out, "guard: {n} findings in {} places", files.len()),
+        0 => writeln!(out, "{}", coverage.summary_without_findings("")),
+        1 => writeln!(out, "guard: 1 finding{more}"),
+        n => writeln!(out, "guard: {n} findings in {} places{more}", files.len()),
     }
 }

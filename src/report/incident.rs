@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use crate::datetime::format_utc;
-use crate::report::shown_secret;
+use crate::report::{Coverage, shown_path, shown_secret, write_too_large};
 use crate::scan::finding::Finding;
 
 /// Writes the grouped report. `findings` come grouped by fingerprint, as
@@ -13,7 +13,12 @@ use crate::scan::finding::Finding;
 ///
 /// # Errors
 /// A write error.
-pub fn write(out: &mut dyn Write, findings: &[Finding], show_secrets: bool) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    coverage: &Coverage,
+    show_secrets: bool,
+) -> io::Result<()> {
     let groups: Vec<&[Finding]> = findings.chunk_by(|a, b| a.fingerprint == b.fingerprint).collect();
     for (number, group) in groups.iter().enumerate() {
         let first = &group[0];
@@ -53,10 +58,15 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], show_secrets: bool) -> i
         }
         writeln!(out)?;
     }
+    write_too_large(out, coverage)?;
     match groups.len() {
-        0 => writeln!(out, "guard: no secrets found in the history"),
+        0 => writeln!(out, "{}", coverage.summary_without_findings(" in the history")),
         n => {
-            writeln!(out, "guard: {n} distinct secrets or secret files found in the history.")?;
+            writeln!(
+                out,
+                "guard: {n} distinct secrets or secret files found in the history{}.",
+                coverage.summary_suffix()
+            )?;
             writeln!(
                 out,
                 "Rotate every one of them: rewriting history does not make a leaked secret safe, rotating it does."
@@ -67,8 +77,8 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], show_secrets: bool) -> i
 
 fn place(finding: &Finding) -> String {
     match &finding.path {
-        Some(path) if finding.is_path_finding() => path.to_string_lossy().into_owned(),
-        Some(path) => format!("{}:{}", path.to_string_lossy(), finding.line),
+        Some(path) if finding.is_path_finding() => shown_path(path),
+        Some(path) => format!("{}:{}", shown_path(path), finding.line),
         None => format!("commit message, line {}", finding.line),
     }
 }

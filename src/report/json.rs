@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::report::shown_secret;
+use crate::report::{Coverage, shown_secret};
 use crate::scan::finding::Finding;
 
 /// Version of the JSON report layout.
@@ -42,6 +42,34 @@ struct Record<'a> {
 struct Document<'a> {
     schema_version: u32,
     findings: Vec<Record<'a>>,
+    skipped: Vec<Skipped<'a>>,
+    errors: usize,
+}
+
+/// Content not read for its size: `{"path", "blob", "size", "limit",
+/// "reason": "too-large"}`.
+#[derive(Serialize)]
+struct Skipped<'a> {
+    path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blob: Option<&'a str>,
+    size: u64,
+    limit: u64,
+    reason: &'static str,
+}
+
+fn skipped(coverage: &Coverage) -> Vec<Skipped<'_>> {
+    coverage
+        .too_large
+        .iter()
+        .map(|skip| Skipped {
+            path: skip.path.as_ref().map(|p| p.to_string_lossy().into_owned()),
+            blob: skip.blob.as_deref(),
+            size: skip.size,
+            limit: coverage.limit,
+            reason: "too-large",
+        })
+        .collect()
 }
 
 fn record(finding: &Finding, show_secrets: bool) -> Record<'_> {
@@ -66,27 +94,48 @@ fn record(finding: &Finding, show_secrets: bool) -> Record<'_> {
     }
 }
 
-/// `{"schema_version": 1, "findings": [...]}` and a newline.
+/// `{"schema_version": 1, "findings": [...], "skipped": [...], "errors": N}`
+/// and a newline.
 ///
 /// # Errors
 /// A write error.
-pub fn write(out: &mut dyn Write, findings: &[Finding], show_secrets: bool) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    coverage: &Coverage,
+    show_secrets: bool,
+) -> io::Result<()> {
     let document = Document {
         schema_version: SCHEMA_VERSION,
         findings: findings.iter().map(|f| record(f, show_secrets)).collect(),
+        skipped: skipped(coverage),
+        errors: coverage.errors,
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
 }
 
-/// One finding per line.
+/// One finding per line, then one `{"skipped": {...}}` line per item not
+/// read and, when something could not be read, `{"errors": N}`.
 ///
 /// # Errors
 /// A write error.
-pub fn write_lines(out: &mut dyn Write, findings: &[Finding], show_secrets: bool) -> io::Result<()> {
+pub fn write_lines(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    coverage: &Coverage,
+    show_secrets: bool,
+) -> io::Result<()> {
     for finding in findings {
         serde_json::to_writer(&mut *out, &record(finding, show_secrets))?;
         writeln!(out)?;
+    }
+    for skip in skipped(coverage) {
+        serde_json::to_writer(&mut *out, &serde_json::json!({ "skipped": skip }))?;
+        writeln!(out)?;
+    }
+    if coverage.errors > 0 {
+        writeln!(out, "{}", serde_json::json!({ "errors": coverage.errors }))?;
     }
     Ok(())
 }

@@ -39,17 +39,113 @@ pub struct Options {
     pub show_secrets: bool,
 }
 
-/// Writes `findings` to `out` in the chosen format.
+/// What a scan did not look at, which its report must say: content over
+/// the size limit, and how many errors (said on standard error as they
+/// happened) left it incomplete.
+#[derive(Debug, Clone, Default)]
+pub struct Coverage {
+    /// Content skipped for its size.
+    pub too_large: Vec<TooLarge>,
+    /// The size limit, in bytes.
+    pub limit: u64,
+    /// How many things could not be read.
+    pub errors: usize,
+    /// What content without a path is (`<stdin>`, `a commit message`).
+    pub unnamed: &'static str,
+}
+
+/// Content skipped for its size.
+#[derive(Debug, Clone)]
+pub struct TooLarge {
+    /// The file, if known (else standard input or a message).
+    pub path: Option<std::path::PathBuf>,
+    /// The blob, when it was read from git.
+    pub blob: Option<String>,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+impl Coverage {
+    /// Whether everything was looked at.
+    pub fn is_complete(&self) -> bool {
+        self.too_large.is_empty() && self.errors == 0
+    }
+
+    /// The closing line when no finding was made: never "no secrets found"
+    /// about what was not read. `scope` is what was scanned ("", " in the
+    /// history").
+    pub fn summary_without_findings(&self, scope: &str) -> String {
+        match (self.errors, self.too_large.len()) {
+            (0, 0) => format!("guard: no secrets found{scope}"),
+            (0, skipped) => format!(
+                "guard: no secrets found{scope} in what was read, but {skipped} {} over the size limit not read \
+                 (raise --max-file-size, or --fail-on-skip to fail)",
+                plural(skipped, "item was", "items were")
+            ),
+            (errors, _) => format!(
+                "guard: the scan is incomplete: {errors} {} (above); nothing is known of what was not read",
+                plural(errors, "error", "errors")
+            ),
+        }
+    }
+
+    /// What follows the count of findings when the scan was incomplete.
+    pub fn summary_suffix(&self) -> String {
+        match (self.errors, self.too_large.len()) {
+            (0, 0) => String::new(),
+            (0, skipped) => {
+                format!("; {skipped} {} over the size limit not read", plural(skipped, "item", "items"))
+            }
+            (errors, _) => {
+                format!("; the scan is incomplete: {errors} {} (above)", plural(errors, "error", "errors"))
+            }
+        }
+    }
+}
+
+fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 { one } else { many }
+}
+
+/// Writes `findings` to `out` in the chosen format, with what the scan did
+/// not cover.
 ///
 /// # Errors
 /// A write error (a closed pipe included; see [`is_closed_pipe`]).
-pub fn write(out: &mut dyn Write, findings: &[Finding], options: Options) -> io::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    coverage: &Coverage,
+    options: Options,
+) -> io::Result<()> {
     match options.format {
-        Format::Human => human::write(out, findings, options.show_secrets),
-        Format::Json => json::write(out, findings, options.show_secrets),
-        Format::Jsonl => json::write_lines(out, findings, options.show_secrets),
+        Format::Human => human::write(out, findings, coverage, options.show_secrets),
+        Format::Json => json::write(out, findings, coverage, options.show_secrets),
+        Format::Jsonl => json::write_lines(out, findings, coverage, options.show_secrets),
     }?;
     out.flush()
+}
+
+/// The lines that list what was skipped for its size, for the human reports.
+///
+/// # Errors
+/// A write error.
+pub fn write_too_large(out: &mut dyn Write, coverage: &Coverage) -> io::Result<()> {
+    for skip in &coverage.too_large {
+        let place = skip.path.as_deref().map_or_else(|| coverage.unnamed.to_owned(), shown_path);
+        let blob = skip.blob.as_ref().map(|oid| format!("blob {oid} at ")).unwrap_or_default();
+        writeln!(
+            out,
+            "guard: not read: {blob}{place}: {} bytes is over the size limit of {} bytes (--max-file-size)",
+            skip.size, coverage.limit
+        )?;
+    }
+    Ok(())
+}
+
+/// A path as reports print it: any control character escaped.
+pub fn shown_path(path: &Path) -> String {
+    crate::safe_text::name(&path.to_string_lossy())
 }
 
 /// Runs `write` on the report's destination: `output` (created readable by
@@ -91,7 +187,7 @@ pub fn outcome(errors: bool, findings: bool) -> crate::Outcome {
 /// or standard input stands where there is no path.
 pub fn heading(finding: &Finding) -> String {
     let mut place = match &finding.path {
-        Some(path) => path.to_string_lossy().into_owned(),
+        Some(path) => shown_path(path),
         None if finding.source == SourceKind::Message => String::from("commit message"),
         None => String::from("<stdin>"),
     };

@@ -201,6 +201,9 @@ pub fn read_and_scan_blobs(
                     .filter(|(_, b)| !read.seen.contains(&b.oid))
                     .map(|(i, _)| BlobIdx(i as u32)),
             );
+            // git lists a corrupt object yet answers "missing": once is enough.
+            results.missing.sort_unstable();
+            results.missing.dedup();
         }
         Ok((inventory, results))
     })

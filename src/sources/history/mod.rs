@@ -61,10 +61,10 @@ pub fn check_history(
     scan.results.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     for &blob in &blobs.missing {
         let oid = inventory.blob(blob).oid;
-        scan.results.errors.push(format!(
-            "blob {oid} (at {} in the history) is missing from the repository",
-            first_path(blob).display()
-        ));
+        let problem = repo.unreadable_object(oid);
+        scan.results
+            .errors
+            .push(format!("{problem} (a blob at {} in the history)", first_path(blob).display()));
     }
 
     // Messages, then every path the history had.
