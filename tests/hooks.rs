@@ -689,3 +689,18 @@ fn install_refuses_husky_and_the_global_directory() {
     assert!(stderr(&out).contains("--global"), "{}", stderr(&out));
     assert_eq!(code(&repo.guard().args(["uninstall", "--global"]).run()), 0);
 }
+
+/// A damaged HEAD: one line that says git sees no repository, not git's
+/// 80-line usage text, and the commit check fails closed.
+#[test]
+fn a_garbage_head_is_a_short_clear_error() {
+    let repo = TempRepo::new();
+    repo.write("a.txt", "hello\n");
+    repo.commit_all("one");
+    std::fs::write(repo.path().join(".git/HEAD"), "garbage\n").unwrap();
+    let out = repo.guard().args(["scan", "--staged"]).run();
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(err.contains("not a git repository") && err.contains(".git/HEAD"), "{err}");
+    assert!(err.lines().count() <= 2 && !err.contains("usage:"), "{err}");
+}

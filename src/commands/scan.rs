@@ -31,8 +31,8 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     }
 
     let outcome = if args.staged {
-        let diff = crate::git::staged_diff::StagedDiff::spawn()?;
         let repo = crate::git::Repo::open_from_env()?;
+        let diff = crate::git::staged_diff::StagedDiff::spawn()?;
         crate::sources::staged::check_staged(&repo, &pipeline, diff)?
     } else if args.paths.len() == 1 && args.paths[0] == Path::new("-") {
         crate::sources::stdin::check_stdin(&pipeline, std::io::stdin().lock())?

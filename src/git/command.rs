@@ -77,7 +77,9 @@ impl Running {
             std::thread::spawn(move || {
                 let mut text = Vec::new();
                 // Whatever was read is shown; a read error leaves it short.
-                let _ = errors.read_to_end(&mut text);
+                // What is past the first 64 KiB is drained unread.
+                let _ = (&mut errors).take(64 << 10).read_to_end(&mut text);
+                let _ = std::io::copy(&mut errors, &mut std::io::sink());
                 text
             })
         });
@@ -103,8 +105,7 @@ impl Running {
         let status = self.child.wait().with_context(|| format!("waiting for {}", self.what))?;
         let errors = self.stderr.take().and_then(|t| t.join().ok()).unwrap_or_default();
         if !status.success() {
-            let errors = String::from_utf8_lossy(&errors);
-            let errors = errors.trim();
+            let errors = message(&errors);
             if errors.is_empty() {
                 bail!("{} failed ({status})", self.what);
             }
@@ -123,11 +124,50 @@ pub fn output(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
     let what = format!("git {}", args.join(" "));
     let output = command(args).current_dir(dir).output().with_context(|| format!("running {what}"))?;
     if !output.status.success() {
-        bail!("{what} failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+        bail!("{what} failed: {}", message(&output.stderr));
     }
     let mut stdout = output.stdout;
     while matches!(stdout.last(), Some(b'\n' | b'\r')) {
         stdout.pop();
     }
     Ok(stdout)
+}
+
+/// What git said on failure, as an error quotes it: its `fatal:`, `error:`
+/// and `warning:` lines if it wrote any (else its first lines), at most
+/// three lines of at most 300 bytes, control characters escaped. A usage
+/// text of 80 lines is not an explanation.
+fn message(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let said = |l: &&str| ["fatal:", "error:", "warning:"].iter().any(|p| l.starts_with(p));
+    let chosen: Vec<&str> =
+        if lines.iter().any(said) { lines.iter().copied().filter(said).collect() } else { lines };
+    let mut shown: Vec<String> = chosen
+        .iter()
+        .take(3)
+        .map(|line| {
+            let end = line.char_indices().nth(300).map_or(line.len(), |(at, _)| at);
+            crate::safe_text::name(&line[..end])
+        })
+        .collect();
+    if chosen.len() > 3 {
+        shown.push(format!("({} more lines)", chosen.len() - 3));
+    }
+    shown.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_usage_text_becomes_its_error_line() {
+        let usage =
+            format!("error: unknown option `cached'\nusage: git diff\n{}", "    -p  patch\n".repeat(80));
+        assert_eq!(message(usage.as_bytes()), "error: unknown option `cached'");
+        let many = "line\n".repeat(10);
+        assert_eq!(message(many.as_bytes()), "line\nline\nline\n(7 more lines)");
+        assert_eq!(message(b"fatal: \x1b[31mred"), "fatal: \\u{1b}[31mred");
+    }
 }

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::ops::RangeInclusive;
+use std::path::Path;
 use std::process::ChildStdout;
 
 use anyhow::{Context, Result, bail};
@@ -133,7 +134,17 @@ impl StagedDiff {
     fn finish(mut self) -> Result<Vec<u8>> {
         let mut rest = Vec::new();
         let read = self.stdout.read_to_end(&mut rest).context("reading git diff --cached");
-        self.git.wait()?;
+        if let Err(err) = self.git.wait() {
+            // Outside a repository git diff answers with its usage text:
+            // git's own reason it sees none says more.
+            if let Err(why) = super::command::output(Path::new("."), &["rev-parse", "--git-dir"]) {
+                bail!(
+                    "git does not see a repository here ({why:#}); if .git/HEAD is damaged, it must hold \
+                     `ref: refs/heads/NAME` or a commit id"
+                );
+            }
+            return Err(err);
+        }
         read?;
         Ok(rest)
     }
