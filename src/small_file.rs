@@ -1,7 +1,8 @@
-//! Reading the small files guard is configured by (`guard.toml`, the
-//! baseline): only a regular file, only up to a size bound, as UTF-8. A FIFO
-//! would hang the hook forever and `/dev/zero` would fill memory, so
-//! neither is opened for reading at all.
+//! Reading what guard takes in whole: the files it is configured by
+//! (`guard.toml`, the baseline), only as a regular file, and what a hook is
+//! handed on standard input (pre-push's refs, an assistant's event); each
+//! only up to a size bound, as UTF-8. A FIFO would hang the hook forever
+//! and `/dev/zero` would fill memory, so neither is opened for reading.
 
 use std::fs::File;
 use std::io::Read;
@@ -35,6 +36,25 @@ pub fn read(path: &Path, limit: u64) -> Result<String> {
     }
     String::from_utf8(bytes).map_err(|err| {
         anyhow::anyhow!("{shown}: not UTF-8 text (invalid byte at offset {})", err.utf8_error().valid_up_to())
+    })
+}
+
+/// Standard input as text, at most `limit` bytes; `what` names it.
+///
+/// # Errors
+/// Input over `limit` bytes, not UTF-8, or a read error.
+pub fn read_stdin(limit: u64, what: &str) -> Result<String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {what}"))?;
+    if bytes.len() as u64 > limit {
+        bail!("{what} is larger than {} MiB, more than guard reads", limit >> 20);
+    }
+    String::from_utf8(bytes).map_err(|err| {
+        anyhow::anyhow!("{what}: not UTF-8 text (invalid byte at offset {})", err.utf8_error().valid_up_to())
     })
 }
 

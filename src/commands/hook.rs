@@ -30,6 +30,9 @@ pub fn run(args: &HookArgs) -> Result<Outcome> {
     })
 }
 
+/// The most pre-push input read: about 100,000 refs.
+const PUSH_INPUT_LIMIT: u64 = 16 << 20;
+
 fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
     // git compares the index while guard loads its rules.
     let staged_diff = match hook {
@@ -46,9 +49,7 @@ fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
             staged::check_staged(&repo, &pipeline, diff)?
         }
         GitHook::PrePush { remote, .. } => {
-            let mut input = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut input)
-                .context("reading the pushed refs from standard input")?;
+            let input = crate::small_file::read_stdin(PUSH_INPUT_LIMIT, "the pushed refs on standard input")?;
             let lines = crate::git::parse::push_lines(&input)?;
             push::check_push(&repo, &pipeline, remote, &lines)?
         }

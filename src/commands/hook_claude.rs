@@ -3,8 +3,6 @@
 //! standard error (only 2 blocks in Claude Code, so findings and errors
 //! both exit 2 here).
 
-use std::io::Read;
-
 use anyhow::{Context, Result};
 
 use crate::Outcome;
@@ -19,12 +17,12 @@ pub fn run() -> Result<Outcome> {
     check().context("guard could not check this step, so it is blocked; fix the cause below, or remove guard's hooks from .claude/settings.json (`guard uninstall --claude`)")
 }
 
+/// The largest event read: a prompt or a file write far larger than an
+/// assistant's context.
+const EVENT_LIMIT: u64 = 64 << 20;
+
 fn check() -> Result<Outcome> {
-    let mut input = String::new();
-    std::io::stdin()
-        .lock()
-        .read_to_string(&mut input)
-        .context("reading the hook event from standard input")?;
+    let input = crate::small_file::read_stdin(EVENT_LIMIT, "the hook event on standard input")?;
     let event: serde_json::Value =
         serde_json::from_str(&input).context("the hook event on standard input is not JSON")?;
     let cwd = claude_hook::event_cwd(&event)?;

@@ -21,12 +21,12 @@ impl Oid {
     /// Anything else.
     pub fn from_hex(text: &[u8]) -> Result<Oid> {
         if !matches!(text.len(), 40 | 64) {
-            bail!("{:?} is not an object id (40 or 64 hex digits)", String::from_utf8_lossy(text));
+            bail!("{} bytes that are not an object id (40 or 64 hex digits)", text.len());
         }
         let mut bytes = [0u8; 32];
         for (slot, pair) in bytes.iter_mut().zip(text.chunks_exact(2)) {
             let (Some(high), Some(low)) = (hex_value(pair[0]), hex_value(pair[1])) else {
-                bail!("{:?} is not an object id (40 or 64 hex digits)", String::from_utf8_lossy(text));
+                bail!("{} bytes that are not an object id (40 or 64 hex digits)", text.len());
             };
             *slot = high << 4 | low;
         }

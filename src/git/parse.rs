@@ -180,20 +180,25 @@ pub struct PushLine {
 pub fn push_lines(input: &str) -> Result<Vec<PushLine>> {
     input
         .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            let [local_ref, local, remote_ref, remote] = fields[..] else {
-                bail!(
-                    "unexpected pre-push line {}: git writes `local-ref local-oid remote-ref remote-oid`",
-                    quote(line.as_bytes())
-                );
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(index, line)| {
+            // Never echoed: a line may be anything, a secret included.
+            let bad = || {
+                format!(
+                    "pre-push input line {} ({} bytes) is not `local-ref local-oid remote-ref remote-oid` \
+                     as git writes it",
+                    index + 1,
+                    line.len()
+                )
             };
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let [local_ref, local, remote_ref, remote] = fields[..] else { bail!(bad()) };
             Ok(PushLine {
                 local_ref: local_ref.to_string(),
-                local: MaybeZeroOid::from_hex(local.as_bytes())?,
+                local: MaybeZeroOid::from_hex(local.as_bytes()).with_context(bad)?,
                 remote_ref: remote_ref.to_string(),
-                remote: MaybeZeroOid::from_hex(remote.as_bytes())?,
+                remote: MaybeZeroOid::from_hex(remote.as_bytes()).with_context(bad)?,
             })
         })
         .collect()
@@ -305,6 +310,10 @@ mod tests {
         assert!(matches!(lines[0].local, MaybeZeroOid::Oid(_)));
         assert!(push_lines("refs/heads/main abc refs/heads/main def\n").is_err());
         assert!(push_lines("only three fields\n").is_err());
+        let secret_like = format!("\n{} {} x y\n", "tokentokentoken".repeat(4), "a".repeat(40));
+        let err = format!("{:#}", push_lines(&secret_like).unwrap_err());
+        assert!(err.starts_with("pre-push input line 2 (105 bytes) is not"), "{err}");
+        assert!(!err.contains("tokentoken"), "never echoed: {err}");
     }
 
     #[test]
