@@ -323,7 +323,21 @@ fn a_missing_guard_binary_blocks_with_a_clear_message() {
     repo.git(&["add", "a.txt"]);
     let (exit, err) = commit(&repo, &["-m", "x"]);
     assert_ne!(exit, 0);
-    assert!(err.contains("/nonexistent/guard is gone"), "{err}");
+    assert!(err.contains("/nonexistent/guard is missing"), "{err}");
+    let direct = std::process::Command::new(&hook)
+        .current_dir(repo.path())
+        .env("PATH", crate::common::path())
+        .run_with_input(b"");
+    assert_eq!(code(&direct), 2, "errors exit 2: {}", stderr(&direct));
+
+    // There, but not executable: said so, not "missing".
+    let binary = repo.path().join("not-executable-guard");
+    std::fs::write(&binary, "#!/bin/sh\n").unwrap();
+    let here = format!("{}installed='{}'{}", &script[..start], binary.display(), &script[end..]);
+    std::fs::write(&hook, here).unwrap();
+    let (exit, err) = commit(&repo, &["-m", "x"]);
+    assert_ne!(exit, 0);
+    assert!(err.contains("not-executable-guard is there but not executable"), "{err}");
 }
 
 #[test]
