@@ -9,6 +9,7 @@ mod fixtures;
 mod history;
 mod hooks;
 mod inputs;
+mod network;
 mod redact;
 mod rules;
 mod snapshots;
