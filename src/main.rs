@@ -14,7 +14,7 @@ fn main() -> ExitCode {
         Err(err) => {
             // Whatever the chain quotes, no secret leaves in clear; a closed
             // stderr does not turn the error into a panic.
-            let text = guard::report::masked::masked_text(&format!("{err:#}"));
+            let text = guard::report::names::masked_text(&format!("{err:#}"));
             let _ = writeln!(std::io::stderr(), "guard: error: {text}");
             ExitCode::from(guard::Outcome::Error as u8)
         }

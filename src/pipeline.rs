@@ -199,15 +199,48 @@ impl Pipeline {
         out.findings.extend(found.drain(..).map(|finding| tag(finding, origin)));
     }
 
-    /// Appends the path-policy finding for `origin`'s path, unless the user
-    /// accepted it.
-    pub fn check_path(&self, origin: Origin<'_>, out: &mut Results) {
+    /// Appends the findings of `origin`'s path, unless the user accepted
+    /// them: the path policy's (a file that must never be committed) and
+    /// any secret in the name itself (source `file-name`).
+    pub fn check_path(&self, origin: Origin<'_>, scratch: &mut Scratch, out: &mut Results) {
         let Some(path) = origin.path else { return };
         if let Some(finding) = self.policy.check(path, origin.source) {
             let mut one = vec![finding];
             self.filters.retain(&[], &mut one);
             out.findings.extend(one.into_iter().map(|finding| tag(finding, origin)));
         }
+        let name = path.as_os_str().as_encoded_bytes();
+        self.check_name(name, path, SourceKind::FileName, origin, scratch, out);
+    }
+
+    /// Appends any secret in the name of the ref `name` (`main`,
+    /// `v1.0`, `refs/heads/topic`), source `ref-name`, its path the ref.
+    pub fn check_ref(
+        &self,
+        name: &str,
+        commit: Option<&CommitInfo>,
+        scratch: &mut Scratch,
+        out: &mut Results,
+    ) {
+        let place = Path::new(name);
+        let origin = Origin { commit, ..Origin::file(SourceKind::RefName, place) };
+        self.check_name(name.as_bytes(), place, SourceKind::RefName, origin, scratch, out);
+    }
+
+    fn check_name(
+        &self,
+        name: &[u8],
+        place: &Path,
+        source: SourceKind,
+        origin: Origin<'_>,
+        scratch: &mut Scratch,
+        out: &mut Results,
+    ) {
+        let found = &mut scratch.found;
+        found.clear();
+        self.scanner.scan(&Chunk::new(name, source).at(Some(place)), &mut scratch.scan, found);
+        self.filters.retain(name, found);
+        out.findings.extend(found.drain(..).map(|finding| tag(finding, origin)));
     }
 }
 

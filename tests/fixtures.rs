@@ -41,8 +41,9 @@ fn scanner_fixtures() {
                 let path = case.path.as_deref().map(Path::new);
                 let origin = Origin { path, ..Origin::new(SourceKind::File) };
                 let mut results = Results::default();
-                pipeline.check_path(origin, &mut results);
-                pipeline.check_content(input.as_bytes(), origin, None, &mut Scratch::default(), &mut results);
+                let mut scratch = Scratch::default();
+                pipeline.check_path(origin, &mut scratch, &mut results);
+                pipeline.check_content(input.as_bytes(), origin, None, &mut scratch, &mut results);
                 let got: Vec<String> =
                     results.findings.iter().map(|f| format!("{}@{}", f.rule_id, f.line)).collect();
                 if got != case.expect {

@@ -102,13 +102,14 @@ fn check_file(pipeline: &Pipeline, cwd: &Path, file: &Path) -> Result<Vec<Findin
     let shown = absolute.strip_prefix(cwd).unwrap_or(&absolute);
     let origin = Origin::file(SourceKind::File, shown);
     let mut results = Results::default();
-    pipeline.check_path(origin, &mut results);
+    let mut scratch = Scratch::default();
+    pipeline.check_path(origin, &mut scratch, &mut results);
     let Ok(meta) = std::fs::metadata(&absolute) else { return Ok(results.findings) };
     if !meta.is_file() || !pipeline.admits_size(meta.len(), origin, &mut results) {
         return Ok(results.findings);
     }
     let data = std::fs::read(&absolute).with_context(|| format!("reading {}", absolute.display()))?;
-    pipeline.check_content(&data, origin, None, &mut Scratch::default(), &mut results);
+    pipeline.check_content(&data, origin, None, &mut scratch, &mut results);
     Ok(results.findings)
 }
 

@@ -96,11 +96,16 @@ fn hooks_check(root: &Path, ci: bool) -> Result<Check> {
 
 fn tracked_check(root: &Path, pipeline: &Pipeline) -> Result<Check> {
     let mut results = Results::default();
+    let mut scratch = Scratch::default();
     for path in crate::git::tracked_files(root)? {
-        pipeline.check_path(Origin::file(SourceKind::File, &path), &mut results);
+        pipeline.check_path(Origin::file(SourceKind::File, &path), &mut scratch, &mut results);
     }
-    let names: Vec<String> =
-        results.findings.iter().filter_map(|f| f.path.as_ref()).map(|p| p.display().to_string()).collect();
+    let names: Vec<String> = results
+        .findings
+        .iter()
+        .filter_map(|f| f.path.as_deref())
+        .map(|p| crate::report::shown_path(p, false))
+        .collect();
     Ok(match names.len() {
         0 => {
             check("tracked secret files", Status::Pass, "no tracked file is a .env, key or credentials file")

@@ -36,7 +36,12 @@ pub fn run(args: &BaselineArgs) -> Result<Outcome> {
     if let Some(error) = outcome.errors.first() {
         bail!("{error} (the baseline was not written)");
     }
-    let entries = baseline::entries(&outcome.findings);
+    let mut entries = baseline::entries(&outcome.findings);
+    // The baseline is committed: a path shown there for people never holds
+    // a secret in clear.
+    for entry in &mut entries {
+        entry.path = crate::report::names::masked_name(&entry.path, false).into_owned();
+    }
     std::fs::write(&path, baseline::render(&entries))
         .with_context(|| format!("writing {}", path.display()))?;
     let old: Vec<String> = previous.unwrap_or_default().into_iter().map(|e| e.fingerprint).collect();

@@ -78,6 +78,7 @@ pub fn pipeline(config: &Config, work_tree: Option<&Path>) -> Result<Pipeline> {
         }
         None => Vec::new(),
     };
+    crate::report::names::remember_user_rules(&config.rules);
     Pipeline::new(config, baseline.into_iter().map(|entry| entry.fingerprint).collect())
 }
 

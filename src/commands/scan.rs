@@ -46,7 +46,7 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
 
     if common.verbose && !common.quiet {
         for skip in &outcome.skipped {
-            let place = skip.path.as_deref().map_or("<stdin>".into(), report::shown_path);
+            let place = skip.path.as_deref().map_or("<stdin>".into(), |path| report::shown_path(path, false));
             match skip.reason {
                 SkipReason::Binary => {
                     eprintln!("guard: skipped {place}: binary (its name was still checked)")

@@ -23,7 +23,7 @@ pub struct Block {
 pub fn write(out: &mut dyn Write, block: &Block) -> io::Result<()> {
     writeln!(out, "guard blocked {}: it would expose a secret to the assistant.", block.what)?;
     for finding in &block.findings {
-        writeln!(out, "  {}", heading(finding))?;
+        writeln!(out, "  {}", heading(finding, false))?;
         if !finding.is_path_finding() {
             writeln!(out, "      secret: {}", shown_secret(finding, false))?;
         }

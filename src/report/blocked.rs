@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use crate::report::{heading, shown_secret};
-use crate::scan::finding::Finding;
+use crate::scan::finding::{Finding, SourceKind};
 
 /// Writes the block message for `action` ("commit", "merge").
 ///
@@ -16,20 +16,30 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], action: &str) -> io::Res
     writeln!(out, "guard: {action} blocked: {count} finding{plural}")?;
     writeln!(out)?;
     for finding in findings {
-        writeln!(out, "  {}", heading(finding))?;
+        writeln!(out, "  {}", heading(finding, false))?;
         if !finding.is_path_finding() {
             writeln!(out, "      secret: {}", shown_secret(finding, false))?;
         }
     }
+    let in_content = |f: &&Finding| !f.is_name_finding();
     writeln!(out)?;
     writeln!(out, "Ways out:")?;
-    if findings.iter().any(|f| !f.is_path_finding()) {
+    if findings.iter().any(|f| in_content(&f)) {
         writeln!(
             out,
             "  - remove the secret{} and retry; rotate it if it was ever pushed or shared",
             if action == "push" { " from the commits (see below)" } else { ", stage the file again" }
         )?;
         writeln!(out, "  - if it is not a secret, add `guard:allow` in a comment on its line")?;
+    }
+    if findings.iter().any(|f| f.source == SourceKind::FileName) {
+        writeln!(out, "  - rename the file (git mv) so that its name holds no secret; rotate the secret")?;
+    }
+    if findings.iter().any(|f| f.source == SourceKind::RefName) {
+        writeln!(
+            out,
+            "  - push under a name that holds no secret (git branch -m, git tag -d); rotate the secret"
+        )?;
     }
     if findings.iter().any(Finding::is_path_finding) {
         writeln!(out, "  - unstage the file (git rm --cached FILE) and add it to .gitignore")?;

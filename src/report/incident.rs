@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use crate::datetime::format_utc;
 use crate::report::{Coverage, shown_path, shown_secret, write_too_large};
-use crate::scan::finding::Finding;
+use crate::scan::finding::{Finding, SourceKind};
 
 /// Writes the grouped report. `findings` come grouped by fingerprint, as
 /// `source::history` produces them.
@@ -24,7 +24,7 @@ pub fn write(
         let first = &group[0];
         writeln!(out, "[{}/{}] {}: {}", number + 1, groups.len(), first.rule_id, first.description)?;
         if first.is_path_finding() {
-            writeln!(out, "    file:        {}", place(first))?;
+            writeln!(out, "    file:        {}", place(first, show_secrets))?;
         } else {
             writeln!(out, "    secret:      {}", shown_secret(first, show_secrets))?;
         }
@@ -37,7 +37,7 @@ pub fn write(
                     format_utc(commit.time),
                     commit.author,
                     commit.email,
-                    place(finding)
+                    place(finding, show_secrets)
                 )?;
             }
         }
@@ -45,12 +45,16 @@ pub fn write(
             let paths = if history.paths.is_empty() {
                 String::from("commit messages")
             } else {
-                history.paths.join(", ")
+                shown_names(&history.paths, show_secrets)
             };
             writeln!(out, "    occurrences: {} (in {})", history.occurrences, paths)?;
             let head = if history.in_head { "yes: HEAD's tree still holds it" } else { "no" };
             writeln!(out, "    in HEAD:     {head}")?;
-            let refs = if history.refs.is_empty() { String::from("(none)") } else { history.refs.join(", ") };
+            let refs = if history.refs.is_empty() {
+                String::from("(none)")
+            } else {
+                shown_names(&history.refs, show_secrets)
+            };
             writeln!(out, "    reachable:   {refs}")?;
         }
         if !first.rotate.is_empty() {
@@ -58,7 +62,7 @@ pub fn write(
         }
         writeln!(out)?;
     }
-    write_too_large(out, coverage)?;
+    write_too_large(out, coverage, show_secrets)?;
     match groups.len() {
         0 => writeln!(out, "{}", coverage.summary_without_findings(" in the history")),
         n => {
@@ -75,10 +79,23 @@ pub fn write(
     }
 }
 
-fn place(finding: &Finding) -> String {
+fn place(finding: &Finding, show_secrets: bool) -> String {
     match &finding.path {
-        Some(path) if finding.is_path_finding() => shown_path(path),
-        Some(path) => format!("{}:{}", shown_path(path), finding.line),
+        Some(path) if finding.source == SourceKind::RefName => {
+            format!("ref {}", shown_path(path, show_secrets))
+        }
+        Some(path) if finding.source == SourceKind::FileName => {
+            format!("the name of {}", shown_path(path, show_secrets))
+        }
+        Some(path) if finding.is_path_finding() => shown_path(path, show_secrets),
+        Some(path) => format!("{}:{}", shown_path(path, show_secrets), finding.line),
         None => format!("commit message, line {}", finding.line),
     }
+}
+
+/// Names joined by commas as the report shows them.
+fn shown_names(names: &[String], show_secrets: bool) -> String {
+    let shown: Vec<String> =
+        names.iter().map(|name| crate::report::names::shown_name(name, show_secrets)).collect();
+    shown.join(", ")
 }

@@ -4,6 +4,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use std::borrow::Cow;
+
+use crate::report::names::masked_name;
 use crate::report::{Coverage, shown_secret};
 use crate::scan::finding::Finding;
 
@@ -33,7 +36,7 @@ struct Record<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     in_head: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    refs: Option<&'a [String]>,
+    refs: Option<Vec<Cow<'a, str>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     rotate: Option<&'a str>,
 }
@@ -58,12 +61,12 @@ struct Skipped<'a> {
     reason: &'static str,
 }
 
-fn skipped(coverage: &Coverage) -> Vec<Skipped<'_>> {
+fn skipped(coverage: &Coverage, show_secrets: bool) -> Vec<Skipped<'_>> {
     coverage
         .too_large
         .iter()
         .map(|skip| Skipped {
-            path: skip.path.as_ref().map(|p| p.to_string_lossy().into_owned()),
+            path: skip.path.as_ref().map(|p| masked_name(&p.to_string_lossy(), show_secrets).into_owned()),
             blob: skip.blob.as_deref(),
             size: skip.size,
             limit: coverage.limit,
@@ -76,7 +79,7 @@ fn record(finding: &Finding, show_secrets: bool) -> Record<'_> {
     Record {
         rule_id: &finding.rule_id,
         description: &finding.description,
-        path: finding.path.as_ref().map(|p| p.to_string_lossy().into_owned()),
+        path: finding.path.as_ref().map(|p| masked_name(&p.to_string_lossy(), show_secrets).into_owned()),
         line: finding.line,
         column: finding.column,
         end_line: finding.end_line,
@@ -89,7 +92,10 @@ fn record(finding: &Finding, show_secrets: bool) -> Record<'_> {
         email: finding.commit.as_ref().map(|c| c.email.as_str()),
         date: finding.commit.as_ref().map(|c| crate::datetime::format_utc(c.time)),
         in_head: finding.history.as_ref().map(|h| h.in_head),
-        refs: finding.history.as_ref().map(|h| h.refs.as_slice()),
+        refs: finding
+            .history
+            .as_ref()
+            .map(|h| h.refs.iter().map(|name| masked_name(name, show_secrets)).collect()),
         rotate: finding.history.as_ref().map(|_| finding.rotate.as_ref()),
     }
 }
@@ -108,7 +114,7 @@ pub fn write(
     let document = Document {
         schema_version: SCHEMA_VERSION,
         findings: findings.iter().map(|f| record(f, show_secrets)).collect(),
-        skipped: skipped(coverage),
+        skipped: skipped(coverage, show_secrets),
         errors: coverage.errors,
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
@@ -130,7 +136,7 @@ pub fn write_lines(
         serde_json::to_writer(&mut *out, &record(finding, show_secrets))?;
         writeln!(out)?;
     }
-    for skip in skipped(coverage) {
+    for skip in skipped(coverage, show_secrets) {
         serde_json::to_writer(&mut *out, &serde_json::json!({ "skipped": skip }))?;
         writeln!(out)?;
     }

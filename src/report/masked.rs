@@ -69,23 +69,6 @@ pub fn copy_masked(
     }
 }
 
-/// `text` with every secret the built-in rules find masked: the last line
-/// of defence for error messages, which may quote what git or a parser
-/// printed.
-pub fn masked_text(text: &str) -> String {
-    let Ok(matcher) = crate::scan::matcher::Matcher::new(crate::rules::set::RuleSet::builtin()) else {
-        return text.to_owned();
-    };
-    let scanner = Scanner::new(matcher);
-    let mut out = Vec::with_capacity(text.len());
-    let written =
-        write_masked(&scanner, text.as_bytes(), &mut ScanScratch::default(), &mut Vec::new(), &mut out);
-    match (written, String::from_utf8(out)) {
-        (Ok(_), Ok(masked)) => masked,
-        _ => text.to_owned(),
-    }
-}
-
 /// Whether `text` holds a PEM BEGIN line with no END line after it.
 fn open_pem_block(text: &[u8]) -> bool {
     memchr::memmem::rfind(text, PEM_BEGIN)
@@ -108,7 +91,7 @@ fn mask_line(line: &[u8]) -> String {
 
 /// Scans `data`, writes it with each secret replaced by its redaction, and
 /// returns how many were replaced.
-fn write_masked(
+pub(crate) fn write_masked(
     scanner: &Scanner,
     data: &[u8],
     scratch: &mut ScanScratch,

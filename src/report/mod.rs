@@ -9,6 +9,7 @@ pub mod human;
 pub mod incident;
 pub mod json;
 pub mod masked;
+pub mod names;
 pub mod replace_text;
 
 use std::fs::File;
@@ -130,9 +131,12 @@ pub fn write(
 ///
 /// # Errors
 /// A write error.
-pub fn write_too_large(out: &mut dyn Write, coverage: &Coverage) -> io::Result<()> {
+pub fn write_too_large(out: &mut dyn Write, coverage: &Coverage, show_secrets: bool) -> io::Result<()> {
     for skip in &coverage.too_large {
-        let place = skip.path.as_deref().map_or_else(|| coverage.unnamed.to_owned(), shown_path);
+        let place = skip
+            .path
+            .as_deref()
+            .map_or_else(|| coverage.unnamed.to_owned(), |path| shown_path(path, show_secrets));
         let blob = skip.blob.as_ref().map(|oid| format!("blob {oid} at ")).unwrap_or_default();
         writeln!(
             out,
@@ -143,9 +147,10 @@ pub fn write_too_large(out: &mut dyn Write, coverage: &Coverage) -> io::Result<(
     Ok(())
 }
 
-/// A path as reports print it: any control character escaped.
-pub fn shown_path(path: &Path) -> String {
-    crate::safe_text::name(&path.to_string_lossy())
+/// A path or ref name as human reports print it: any secret in it masked
+/// unless `show_secrets`, any control character escaped.
+pub fn shown_path(path: &Path, show_secrets: bool) -> String {
+    names::shown_name(&path.to_string_lossy(), show_secrets)
 }
 
 /// Runs `write` on the report's destination: `output` (created readable by
@@ -183,18 +188,22 @@ pub fn outcome(errors: bool, findings: bool) -> crate::Outcome {
 }
 
 /// Where and what, on one line: `[COMMIT ]PATH:LINE:COLUMN: RULE:
-/// DESCRIPTION`, without line and column for a file-name finding; a message
-/// or standard input stands where there is no path.
-pub fn heading(finding: &Finding) -> String {
+/// DESCRIPTION`, without line and column for a name finding (a forbidden
+/// file, a secret in a file's or ref's name); a message or standard input
+/// stands where there is no path. Names are masked unless `show_secrets`.
+pub fn heading(finding: &Finding, show_secrets: bool) -> String {
     let mut place = match &finding.path {
-        Some(path) => shown_path(path),
+        Some(path) if finding.source == SourceKind::RefName => {
+            format!("ref {}", shown_path(path, show_secrets))
+        }
+        Some(path) => shown_path(path, show_secrets),
         None if finding.source == SourceKind::Message => String::from("commit message"),
         None => String::from("<stdin>"),
     };
     if let Some(commit) = &finding.commit {
         place = format!("{} {place}", &commit.oid[..commit.oid.len().min(12)]);
     }
-    if finding.is_path_finding() {
+    if finding.is_name_finding() {
         format!("{place}: {}: {}", finding.rule_id, finding.description)
     } else {
         format!("{place}:{}:{}: {}: {}", finding.line, finding.column, finding.rule_id, finding.description)

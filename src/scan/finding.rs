@@ -30,6 +30,10 @@ pub enum SourceKind {
     Stdin,
     /// A commit or tag message.
     Message,
+    /// A file's name: a secret in the path itself.
+    FileName,
+    /// A branch's or tag's name: a secret in the ref name itself.
+    RefName,
 }
 
 impl SourceKind {
@@ -41,6 +45,8 @@ impl SourceKind {
             SourceKind::File => "file",
             SourceKind::Stdin => "stdin",
             SourceKind::Message => "message",
+            SourceKind::FileName => "file-name",
+            SourceKind::RefName => "ref-name",
         }
     }
 }
@@ -122,6 +128,12 @@ impl Finding {
     /// Whether this finding is about a file name rather than content.
     pub fn is_path_finding(&self) -> bool {
         self.secret.is_empty()
+    }
+
+    /// Whether this finding is about a name (a forbidden file, or a secret
+    /// in a file's or ref's name), which has no line of its own.
+    pub fn is_name_finding(&self) -> bool {
+        self.is_path_finding() || matches!(self.source, SourceKind::FileName | SourceKind::RefName)
     }
 }
 

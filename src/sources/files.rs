@@ -68,7 +68,7 @@ impl Drop for Worker<'_> {
 fn check_file(pipeline: &Pipeline, path: &Path, scratch: &mut Scratch, out: &mut Results) {
     let path = crate::policy::globs::normalize(path);
     let origin = Origin::file(SourceKind::File, path);
-    pipeline.check_path(origin, out);
+    pipeline.check_path(origin, scratch, out);
     let size = match std::fs::metadata(path) {
         Ok(meta) => meta.len(),
         Err(err) => return out.errors.push(format!("{}: {err}", path.display())),

@@ -1,8 +1,8 @@
 //! What a push would send, as pre-push sees it: for every line git writes
 //! on standard input (`local-ref local-oid remote-ref remote-oid`), each
 //! pushed commit's added lines (a merge's own lines included), its new file
-//! names, its message, and the message of a pushed tag. Deletions send
-//! nothing.
+//! names, its message, the message of a pushed tag, and the names of the
+//! refs pushed. Deletions send nothing.
 
 use std::collections::HashSet;
 
@@ -29,9 +29,14 @@ pub fn check_push(repo: &Repo, pipeline: &Pipeline, remote: &str, lines: &[PushL
             MaybeZeroOid::Zero => None,
         };
         let commits = repo.pushed_commits(pushed.commit, old, remote)?;
+        let tip = commit_info(repo, pushed.commit)?;
+        // The name the remote will show, and the local one if it differs.
+        pipeline.check_ref(&line.remote_ref, Some(&tip), &mut scratch, &mut results);
+        if line.local_ref != line.remote_ref {
+            pipeline.check_ref(&line.local_ref, Some(&tip), &mut scratch, &mut results);
+        }
         if let Some(message) = &pushed.tag_message {
-            let commit = commit_info(repo, pushed.commit)?;
-            super::messages::check_message(pipeline, message, Some(&commit), &mut scratch, &mut results);
+            super::messages::check_message(pipeline, message, Some(&tip), &mut scratch, &mut results);
         }
         for oid in commits {
             if !scanned.insert(oid) {
@@ -48,7 +53,7 @@ pub fn check_push(repo: &Repo, pipeline: &Pipeline, remote: &str, lines: &[PushL
                     ..Origin::file(SourceKind::Commit, &path)
                 };
                 if file.new_path {
-                    pipeline.check_path(origin, &mut results);
+                    pipeline.check_path(origin, &mut scratch, &mut results);
                 }
                 if !file.added.is_empty() {
                     let data = repo.blob(file.blob)?;

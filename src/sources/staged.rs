@@ -43,7 +43,7 @@ fn check_files(repo: &Repo, pipeline: &Pipeline, changes: Vec<ChangedFile>) -> R
     for file in changes {
         let path = crate::git::path_from_bytes(&file.path);
         let origin = Origin { blob: Some(file.blob), ..Origin::file(SourceKind::Staged, &path) };
-        pipeline.check_path(origin, &mut results);
+        pipeline.check_path(origin, &mut scratch, &mut results);
         if file.added.is_empty() {
             continue;
         }

@@ -76,7 +76,10 @@ pub fn attribute(repo: &Repo, inventory: &Inventory, places: &[Place<'_>]) -> Re
                 }
             };
             let mut finding = place.finding.clone();
-            finding.path = place.path.map(|p| crate::git::path_from_bytes(inventory.path(p)));
+            // A ref-name finding keeps its ref as its place.
+            if let Some(path) = place.path {
+                finding.path = Some(crate::git::path_from_bytes(inventory.path(path)));
+            }
             finding.commit = Some(Box::new(info));
             finding.history = Some(Box::new(HistoryInfo {
                 in_head,

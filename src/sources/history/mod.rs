@@ -86,8 +86,13 @@ pub fn check_history(
     let mut path_findings: Vec<(PathIdx, Finding)> = Vec::new();
     for (index, path) in inventory.paths.iter().enumerate() {
         let path = crate::git::path_from_bytes(path);
-        pipeline.check_path(Origin::file(SourceKind::Commit, &path), &mut found);
+        pipeline.check_path(Origin::file(SourceKind::Commit, &path), &mut scratch, &mut found);
         path_findings.extend(found.findings.drain(..).map(|f| (PathIdx(index as u32), f)));
+    }
+    let mut ref_findings: Vec<(CommitIdx, Finding)> = Vec::new();
+    for tip in &inventory.refs {
+        pipeline.check_ref(&tip.name, None, &mut scratch, &mut found);
+        ref_findings.extend(found.findings.drain(..).map(|f| (tip.commit, f)));
     }
     scan.results.skipped.append(&mut found.skipped);
 
@@ -107,7 +112,7 @@ pub fn check_history(
             places.push(Place { finding, path: Some(path), commit, in_head });
         }
     }
-    for (commit, finding) in &messages {
+    for (commit, finding) in messages.iter().chain(&ref_findings) {
         places.push(Place { finding, path: None, commit: *commit, in_head: false });
     }
     for (path, finding) in &path_findings {
