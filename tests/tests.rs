@@ -9,6 +9,7 @@ mod fixtures;
 mod history;
 mod hooks;
 mod inputs;
+mod leaks;
 mod network;
 mod redact;
 mod rules;

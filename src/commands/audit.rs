@@ -150,7 +150,9 @@ fn ignore_file_checks(root: &Path, patterns: &[String]) -> Result<Vec<Check>> {
             )
         } else {
             match ignore_file_gaps(&text, patterns) {
-                Err(err) => check(control.file, Status::Fail, format!("{err:#}")),
+                Err(err) => {
+                    check(control.file, Status::Fail, crate::report::names::masked_text(&format!("{err:#}")))
+                }
                 Ok(gaps) if gaps.is_empty() => check(
                     control.file,
                     Status::Pass,

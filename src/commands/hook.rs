@@ -55,6 +55,9 @@ fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
         }
         GitHook::CommitMsg { file } => messages::check_message_file(&pipeline, file)?,
     };
+    if let Some(error) = results.errors.first() {
+        anyhow::bail!("{error} ({} could not be read in all)", results.errors.len());
+    }
     if results.findings.is_empty() {
         return Ok(Outcome::Clean);
     }

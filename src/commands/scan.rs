@@ -59,7 +59,7 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         }
     }
     for error in &outcome.errors {
-        eprintln!("guard: error: {error}");
+        report::say_error(error);
     }
 
     let coverage = super::coverage(&outcome, &pipeline, "<stdin>");

@@ -73,7 +73,7 @@ pub fn run(args: &ScanHistoryArgs) -> Result<Outcome> {
         );
     }
     for error in &results.errors {
-        eprintln!("guard: error: {error}");
+        report::say_error(error);
     }
 
     if let Some(path) = &args.replace_file {

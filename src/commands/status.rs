@@ -80,7 +80,8 @@ pub fn run() -> Result<Outcome> {
         }
         Err(err) => {
             healthy = false;
-            say(format_args!("config:          INVALID: {err:#}"));
+            let text = crate::report::names::masked_text(&format!("{err:#}"));
+            say(format_args!("config:          INVALID: {text}"));
         }
     }
     let root = crate::git::toplevel(&cwd).unwrap_or_default();

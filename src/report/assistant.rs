@@ -21,7 +21,8 @@ pub struct Block {
 /// # Errors
 /// A write error.
 pub fn write(out: &mut dyn Write, block: &Block) -> io::Result<()> {
-    writeln!(out, "guard blocked {}: it would expose a secret to the assistant.", block.what)?;
+    let what = super::names::shown_name(&block.what, false);
+    writeln!(out, "guard blocked {what}: it would expose a secret to the assistant.")?;
     for finding in &block.findings {
         writeln!(out, "  {}", heading(finding, false))?;
         if !finding.is_path_finding() {

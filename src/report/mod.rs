@@ -215,6 +215,13 @@ pub fn shown_secret(finding: &Finding, show_secrets: bool) -> String {
     if show_secrets { String::from_utf8_lossy(&finding.secret).into_owned() } else { finding.redacted() }
 }
 
+/// Writes `guard: error: TEXT` to standard error, with every secret the
+/// rules find in it masked (an error can quote a file or ref name).
+pub fn say_error(text: &str) {
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "guard: error: {}", names::masked_text(text));
+}
+
 /// Writes one line to standard output, for what a command tells its
 /// user. A closed pipe (`guard status | head -1`) is not an error: the
 /// line is dropped, as is every later one; any other write error is said
