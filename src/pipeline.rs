@@ -6,6 +6,7 @@
 //! the lines a change adds, dropping what the user accepted, and tagging
 //! each finding with its origin. Sources read; this decides.
 
+use std::io::{self, Read};
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
@@ -24,6 +25,15 @@ use crate::scan::scanner::{ScanScratch, Scanner};
 
 /// A NUL byte in this many leading bytes makes a file binary (git's rule).
 pub const BINARY_PROBE_LEN: usize = 8000;
+
+/// Content larger than this is read as a stream and scanned a window at a
+/// time, so that memory stays bounded whatever its size.
+pub const WINDOW: usize = 32 << 20;
+
+/// How much of a window's end is scanned again at the start of the next,
+/// cut at a line start where there is one: a secret (a PEM block, a long
+/// line) across the cut is seen whole in one of them.
+pub const OVERLAP: usize = 1 << 20;
 
 /// Scanner, path policy and filters, ready to use from many threads.
 #[derive(Debug)]
@@ -186,17 +196,103 @@ impl Pipeline {
                 return;
             }
         }
-        let chunk = Chunk::new(data, origin.source).at(origin.path).only_lines(added);
+        let whole = Window { offset: 0, first_line: 1, owned: data.len() };
+        self.scan_window(data, whole, origin, added, scratch, out);
+    }
+
+    /// [`Pipeline::check_content`] for content read from `reader`, which
+    /// may be of any size: it is scanned in windows of [`WINDOW`] bytes
+    /// that overlap by up to [`OVERLAP`], so memory stays bounded, and a
+    /// finding in an overlap counts once. The size limit applies when the
+    /// `size` is known beforehand (a file, a blob); a stream of unknown size
+    /// (standard input) is scanned whole, whatever its length.
+    ///
+    /// # Errors
+    /// A read error (what was read before it has been checked).
+    pub fn check_stream(
+        &self,
+        reader: &mut dyn Read,
+        size: Option<u64>,
+        origin: Origin<'_>,
+        added: Option<&[RangeInclusive<usize>]>,
+        scratch: &mut Scratch,
+        out: &mut Results,
+    ) -> io::Result<()> {
+        if size.is_some_and(|size| !self.admits_size(size, origin, out)) {
+            return Ok(());
+        }
+        self.check_windows(reader, (WINDOW, OVERLAP), origin, added, scratch, out)
+    }
+
+    fn check_windows(
+        &self,
+        reader: &mut dyn Read,
+        (size, overlap): (usize, usize),
+        origin: Origin<'_>,
+        added: Option<&[RangeInclusive<usize>]>,
+        scratch: &mut Scratch,
+        out: &mut Results,
+    ) -> io::Result<()> {
+        let mut data = Vec::new();
+        let mut more = fill(&mut data, size, reader)?;
+        if !more {
+            self.check_content(&data, origin, added, scratch, out);
+            return Ok(());
+        }
+        // Longer than a window, so no Git LFS pointer.
+        if origin.is_file_content() && is_binary(&data) {
+            out.skipped.push(skip(origin, SkipReason::Binary));
+            return Ok(());
+        }
+        let mut window = Window { offset: 0, first_line: 1, owned: 0 };
+        loop {
+            if !more {
+                window.owned = data.len();
+                self.scan_window(&data, window, origin, added, scratch, out);
+                return Ok(());
+            }
+            let cut_from = data.len() - overlap;
+            let cut = memchr::memchr(b'\n', &data[cut_from..]).map_or(cut_from, |at| cut_from + at + 1);
+            window.owned = cut;
+            self.scan_window(&data, window, origin, added, scratch, out);
+            window.first_line += memchr::memchr_iter(b'\n', &data[..cut]).count();
+            window.offset += cut as u64;
+            data.drain(..cut);
+            more = fill(&mut data, size, reader)?;
+        }
+    }
+
+    /// Scans `data`, the window of some content described by `window`,
+    /// and appends the findings that count and that start in the part of
+    /// it the window owns, their spans made offsets into the content.
+    fn scan_window(
+        &self,
+        data: &[u8],
+        window: Window,
+        origin: Origin<'_>,
+        added: Option<&[RangeInclusive<usize>]>,
+        scratch: &mut Scratch,
+        out: &mut Results,
+    ) {
+        let chunk = Chunk::new(data, origin.source)
+            .at(origin.path)
+            .starting_at_line(window.first_line)
+            .only_lines(added);
         let found = &mut scratch.found;
         found.clear();
         self.scanner.scan(&chunk, &mut scratch.scan, found);
+        found.retain(|f| f.span.start < window.owned);
         if let Some(lines) = added {
             found.retain(|f| {
                 lines.iter().any(|wanted| f.line <= *wanted.end() && *wanted.start() <= f.end_line)
             });
         }
         self.filters.retain(data, found);
-        out.findings.extend(found.drain(..).map(|finding| tag(finding, origin)));
+        let shift = window.offset as usize;
+        out.findings.extend(found.drain(..).map(|mut finding| {
+            finding.span = finding.span.start + shift..finding.span.end + shift;
+            tag(finding, origin)
+        }));
     }
 
     /// Appends the findings of `origin`'s path, unless the user accepted
@@ -242,6 +338,24 @@ impl Pipeline {
         self.filters.retain(name, found);
         out.findings.extend(found.drain(..).map(|finding| tag(finding, origin)));
     }
+}
+
+/// Where a window lies in its content: its first byte's offset and line,
+/// and how many of its bytes it owns (findings that start later belong to
+/// the next window, which holds them whole).
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    offset: u64,
+    first_line: usize,
+    owned: usize,
+}
+
+/// Fills `data` up to `size` bytes from `reader`; whether more may follow
+/// (it is full).
+fn fill(data: &mut Vec<u8>, size: usize, reader: &mut dyn Read) -> io::Result<bool> {
+    let want = (size - data.len()) as u64;
+    reader.take(want).read_to_end(data)?;
+    Ok(data.len() == size)
 }
 
 fn skip(origin: Origin<'_>, reason: SkipReason) -> Skip {
@@ -335,6 +449,62 @@ mod tests {
             "version https://git-lfs.github.com/spec/v1",
             "ab".repeat(32)
         )
+    }
+
+    fn plan() -> Pipeline {
+        Pipeline::new(&Config::default(), Vec::new()).unwrap().without_size_limit()
+    }
+
+    fn found(results: &Results) -> Vec<(String, usize, usize, usize, usize)> {
+        let mut found: Vec<_> = results
+            .findings
+            .iter()
+            .map(|f| (f.rule_id.to_string(), f.line, f.column, f.end_line, f.span.start))
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn a_stream_scanned_in_windows_finds_what_the_whole_finds_once() {
+        let mut expander = crate::rules::template::Expander::new(5);
+        let mut text = String::new();
+        for line in 0..400 {
+            let token = expander.expand("{{base62_crc:ghp_}}").unwrap();
+            match line % 7 {
+                0 => text.push_str(&format!("token = {token}\n")),
+                3 => text.push_str(&format!("{} {token} and more\n", "x".repeat(line % 50))),
+                _ => text.push_str("nothing to see here, just words\n"),
+            }
+        }
+        let plan = plan();
+        let origin = Origin::new(SourceKind::Stdin);
+        let mut whole = Results::default();
+        plan.check_content(text.as_bytes(), origin, None, &mut Scratch::default(), &mut whole);
+        assert!(whole.findings.len() > 100);
+        for sizes in [(256, 64), (1000, 100), (4096, 300), (text.len(), 64)] {
+            let mut windows = Results::default();
+            let mut reader = text.as_bytes();
+            plan.check_windows(&mut reader, sizes, origin, None, &mut Scratch::default(), &mut windows)
+                .unwrap();
+            assert_eq!(found(&windows), found(&whole), "windows {sizes:?}");
+        }
+        // Only the lines a change adds count, numbered across windows.
+        let added = [150..=160];
+        let mut whole = Results::default();
+        plan.check_content(text.as_bytes(), origin, Some(&added), &mut Scratch::default(), &mut whole);
+        let mut windows = Results::default();
+        plan.check_windows(
+            &mut text.as_bytes(),
+            (512, 80),
+            origin,
+            Some(&added),
+            &mut Scratch::default(),
+            &mut windows,
+        )
+        .unwrap();
+        assert_eq!(found(&windows), found(&whole));
+        assert!(!whole.findings.is_empty());
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod history;
 mod hooks;
 mod inputs;
 mod leaks;
+mod load;
 mod network;
 mod redact;
 mod rules;

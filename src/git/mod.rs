@@ -7,6 +7,7 @@
 //! streams blobs, and answers the questions about configuration. Object ids
 //! cross the boundary as [`Oid`], guard's own value type.
 
+pub mod blob_stream;
 pub mod cat_file;
 pub mod command;
 pub mod commit_diff;
@@ -157,6 +158,26 @@ impl Repo {
     pub fn blob(&self, oid: Oid) -> Result<Vec<u8>> {
         let blob = self.inner.find_blob(oid.to_git2()?).with_context(|| format!("reading blob {oid}"))?;
         Ok(blob.content().to_vec())
+    }
+
+    /// The size of blob `oid`, from its header (only that is inflated).
+    ///
+    /// # Errors
+    /// A missing or corrupt object, named.
+    pub fn blob_size(&self, oid: Oid) -> Result<u64> {
+        let odb = self.inner.odb().context("opening the object database")?;
+        let (size, _) = odb.read_header(oid.to_git2()?).with_context(|| format!("reading blob {oid}"))?;
+        Ok(size as u64)
+    }
+
+    /// Blob `oid`'s content as a stream, for a blob too large to hold:
+    /// read it, then [`blob_stream::BlobStream::finish`] says whether it
+    /// was whole.
+    ///
+    /// # Errors
+    /// A loose object that cannot be opened, or git cannot be started.
+    pub fn blob_stream(&self, oid: Oid) -> Result<blob_stream::BlobStream> {
+        blob_stream::open(self.git_dir(), oid)
     }
 
     /// Why object `oid`, which git could not read, is unreadable: missing

@@ -18,6 +18,9 @@ use super::command::Running;
 use super::{Oid, parse};
 
 /// A file whose content changed.
+///
+/// A file git's diff takes for binary (by content, by attribute, or for
+/// being over 32 MiB, which git then never loads) counts as added whole.
 #[derive(Debug, Clone)]
 pub struct ChangedFile {
     /// Its path.
@@ -53,6 +56,10 @@ impl StagedDiff {
     /// git cannot be started.
     pub fn spawn() -> Result<StagedDiff> {
         let command = super::command::command(&[
+            // git diffs a file over this size as binary, without loading
+            // it: such a file counts as added whole, and guard streams it.
+            "-c",
+            "core.bigFileThreshold=32m",
             "diff",
             "--cached",
             "--raw",
@@ -129,11 +136,10 @@ impl StagedDiff {
         Ok(true)
     }
 
-    /// Reads the rest of git's output, waits for git, and fails with its
-    /// message if it failed.
-    fn finish(mut self) -> Result<Vec<u8>> {
-        let mut rest = Vec::new();
-        let read = self.stdout.read_to_end(&mut rest).context("reading git diff --cached");
+    /// Drains the rest of git's output unread, waits for git, and fails
+    /// with its message if it failed.
+    fn finish(mut self) -> Result<()> {
+        let read = std::io::copy(&mut self.stdout, &mut std::io::sink()).context("reading git diff --cached");
         if let Err(err) = self.git.wait() {
             // Outside a repository git diff answers with its usage text:
             // git's own reason it sees none says more.
@@ -146,7 +152,7 @@ impl StagedDiff {
             return Err(err);
         }
         read?;
-        Ok(rest)
+        Ok(())
     }
 }
 
@@ -157,11 +163,19 @@ impl PendingHunks {
     /// # Errors
     /// git fails (its message is included) or writes a malformed hunk.
     pub fn finish(mut self) -> Result<Vec<ChangedFile>> {
-        let patch = self.diff.finish()?;
-        add_hunks(&patch, &mut self.files)?;
+        let added = add_hunks(&mut self.diff.stdout, &mut self.files);
+        // git's failure explains a malformed or short patch best.
+        self.diff.finish()?;
+        added?;
         Ok(self.files)
     }
 }
+
+/// The longest patch line kept whole: header lines (`diff --git`,
+/// `index`, `@@`, `Binary files`) are read up to it, the rest of a longer
+/// one skipped; the lines a hunk adds or removes are skipped unread, so a
+/// patch of any size is parsed in bounded memory.
+const MAX_HEADER_LINE: usize = 64 << 10;
 
 /// Adds to `files` the lines git's zero-context `patch` says they add.
 /// Hunks are matched to files by the new blob id on each patch's
@@ -169,20 +183,32 @@ impl PendingHunks {
 /// so order alone would not do). A file git shows as binary (`Binary files
 /// … differ`, by content or by a `-diff` attribute) counts as added whole:
 /// guard judges binary itself.
-fn add_hunks(patch: &[u8], files: &mut [ChangedFile]) -> Result<()> {
+fn add_hunks(patch: &mut dyn BufRead, files: &mut [ChangedFile]) -> Result<()> {
     let mut by_blob: HashMap<Oid, Vec<usize>> = HashMap::new();
     for (index, file) in files.iter().enumerate() {
         by_blob.entry(file.blob).or_default().push(index);
     }
     let mut current: &[usize] = &[];
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', patch).chain(std::iter::once(patch.len())) {
-        let line = &patch[start..end];
-        start = end + 1;
+    let mut line = Vec::new();
+    loop {
+        let next = patch.fill_buf().context("reading git diff --cached")?;
+        let Some(&first) = next.first() else { break };
         // With zero context a hunk holds only `+`, `-` and `\` lines.
-        if matches!(line.first(), None | Some(b'+' | b'-' | b'\\')) {
+        if matches!(first, b'+' | b'-' | b'\\') {
+            skip_line(patch)?;
             continue;
         }
+        line.clear();
+        patch
+            .take(MAX_HEADER_LINE as u64)
+            .read_until(b'\n', &mut line)
+            .context("reading git diff --cached")?;
+        if line.last() == Some(&b'\n') {
+            line.pop();
+        } else {
+            skip_line(patch)?;
+        }
+        let line = line.as_slice();
         if line.starts_with(b"diff --git ") {
             current = &[];
         } else if let Some(ids) = line.strip_prefix(b"index ") {
@@ -197,6 +223,26 @@ fn add_hunks(patch: &[u8], files: &mut [ChangedFile]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Consumes `reader` up to and including the next line break.
+fn skip_line(reader: &mut dyn BufRead) -> Result<()> {
+    loop {
+        let buffer = reader.fill_buf().context("reading git diff --cached")?;
+        if buffer.is_empty() {
+            return Ok(());
+        }
+        match memchr::memchr(b'\n', buffer) {
+            Some(at) => {
+                reader.consume(at + 1);
+                return Ok(());
+            }
+            None => {
+                let all = buffer.len();
+                reader.consume(all);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -221,10 +267,10 @@ mod tests {
              diff --git a/z b/z\nindex {a}..{a}\n@@ -4 +3,0 @@\n-gone\n"
         );
         let mut files = vec![file(&b), file(&c)];
-        add_hunks(patch.as_bytes(), &mut files).unwrap();
+        add_hunks(&mut patch.as_bytes(), &mut files).unwrap();
         assert_eq!(files[0].added, vec![1..=2]);
         assert_eq!(files[1].added, vec![1..=usize::MAX]);
         let bad = format!("index {a}..{b}\n@@ -1 +x @@\n");
-        assert!(add_hunks(bad.as_bytes(), &mut files).is_err());
+        assert!(add_hunks(&mut bad.as_bytes(), &mut files).is_err());
     }
 }

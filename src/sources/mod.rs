@@ -4,6 +4,7 @@
 //! which decides what is scanned and what counts. No source matches or
 //! writes output.
 
+pub mod blob;
 pub mod files;
 pub mod history;
 pub mod messages;

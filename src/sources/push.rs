@@ -56,8 +56,15 @@ pub fn check_push(repo: &Repo, pipeline: &Pipeline, remote: &str, lines: &[PushL
                     pipeline.check_path(origin, &mut scratch, &mut results);
                 }
                 if !file.added.is_empty() {
-                    let data = repo.blob(file.blob)?;
-                    pipeline.check_content(&data, origin, Some(&file.added), &mut scratch, &mut results);
+                    super::blob::check_blob(
+                        repo,
+                        pipeline,
+                        file.blob,
+                        origin,
+                        &file.added,
+                        &mut scratch,
+                        &mut results,
+                    )?;
                 }
             }
         }

@@ -47,8 +47,7 @@ fn check_files(repo: &Repo, pipeline: &Pipeline, changes: Vec<ChangedFile>) -> R
         if file.added.is_empty() {
             continue;
         }
-        let data = repo.blob(file.blob)?;
-        pipeline.check_content(&data, origin, Some(&file.added), &mut scratch, &mut results);
+        super::blob::check_blob(repo, pipeline, file.blob, origin, &file.added, &mut scratch, &mut results)?;
     }
     Ok(results)
 }

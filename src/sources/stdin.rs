@@ -1,6 +1,7 @@
 //! Standard input (`guard scan -`): text about to be pasted into an AI
-//! chat, or any stream, read whole and handed to the pipeline as one piece
-//! of content.
+//! chat, or any stream, handed to the pipeline as one piece of content of
+//! unknown size: scanned whole, a window at a time, so a stream of any
+//! length is checked in bounded memory.
 
 use std::io::Read;
 
@@ -14,15 +15,10 @@ use crate::scan::finding::SourceKind;
 /// # Errors
 /// A read error.
 pub fn check_stdin(pipeline: &Pipeline, mut reader: impl Read) -> Result<Results> {
-    let mut data = Vec::new();
-    reader.read_to_end(&mut data).context("reading standard input")?;
     let mut results = Results::default();
-    pipeline.check_content(
-        &data,
-        Origin::new(SourceKind::Stdin),
-        None,
-        &mut Scratch::default(),
-        &mut results,
-    );
+    let origin = Origin::new(SourceKind::Stdin);
+    pipeline
+        .check_stream(&mut reader, None, origin, None, &mut Scratch::default(), &mut results)
+        .context("reading standard input")?;
     Ok(results)
 }
