@@ -13,6 +13,7 @@ mod leaks;
 mod load;
 mod network;
 mod redact;
+mod repo_states;
 mod rules;
 mod snapshots;
 mod sources;

@@ -42,16 +42,15 @@ pub fn work_tree_root(start: &Path) -> Option<PathBuf> {
 /// # Errors
 /// Not inside a work tree, or git cannot be run.
 pub fn hooks_dir(start: &Path) -> Result<PathBuf> {
-    let root = text(start, &["rev-parse", "--show-toplevel"])
+    let root = path(start, &["rev-parse", "--show-toplevel"])
         .context("guard install works inside a git work tree")?;
-    let hooks = text(Path::new(&root), &["rev-parse", "--path-format=absolute", "--git-path", "hooks"])?;
-    Ok(PathBuf::from(hooks))
+    path(&root, &["rev-parse", "--path-format=absolute", "--git-path", "hooks"])
 }
 
 /// The root of the work tree containing `start`, as git names it; `None`
 /// outside a work tree.
 pub fn toplevel(start: &Path) -> Option<PathBuf> {
-    text(start, &["rev-parse", "--show-toplevel"]).ok().filter(|p| !p.is_empty()).map(PathBuf::from)
+    path(start, &["rev-parse", "--show-toplevel"]).ok().filter(|p| !p.as_os_str().is_empty())
 }
 
 /// Which configuration file a setting is read from or written to.
@@ -75,10 +74,9 @@ impl ConfigScope {
 /// The path-valued setting `key` (`~` expanded by git) in `scope`, as seen
 /// from `dir`; `None` when it is unset or empty.
 pub fn config_path(dir: &Path, scope: ConfigScope, key: &str) -> Option<PathBuf> {
-    text(dir, &["config", scope.flag(), "--type=path", "--get", key])
+    path(dir, &["config", scope.flag(), "--type=path", "--get", key])
         .ok()
-        .filter(|path| !path.is_empty())
-        .map(PathBuf::from)
+        .filter(|p| !p.as_os_str().is_empty())
 }
 
 /// Sets `key` to `value` in `scope`.
@@ -107,8 +105,10 @@ pub fn tracked_files(root: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// `git ARGS` in `dir`: its output as text.
-fn text(dir: &Path, args: &[&str]) -> Result<String> {
-    Ok(String::from_utf8_lossy(&command::output(dir, args)?).into_owned())
+/// git's output that names a path, byte for byte (a path need not be
+/// UTF-8).
+fn path(dir: &Path, args: &[&str]) -> Result<PathBuf> {
+    Ok(path_from_bytes(&command::output(dir, args)?))
 }
 
 /// A git path (bytes, `/`-separated) as a path.
