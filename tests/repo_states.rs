@@ -181,3 +181,25 @@ fn install_works_in_a_repository_whose_path_is_not_utf8() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(root.join(".git/hooks/pre-commit").is_file());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_baseline_or_config_that_is_a_fifo_or_an_endless_file_is_an_error_not_a_hang() {
+    let repo = installed();
+    for (file, kind) in
+        [(".guard-baseline.toml", "fifo"), (".guard-baseline.toml", "zero"), ("guard.toml", "fifo")]
+    {
+        let path = repo.path().join(file);
+        match kind {
+            "fifo" => assert_eq!(code(&std::process::Command::new("mkfifo").arg(&path).run()), 0),
+            _ => std::os::unix::fs::symlink("/dev/zero", &path).unwrap(),
+        }
+        let out = repo.guard().args(["scan", "."]).run();
+        assert_eq!(code(&out), 2, "{file} as {kind}: {}", stderr(&out));
+        assert!(stderr(&out).contains("not a regular file"), "{}", stderr(&out));
+        repo.write("a.txt", kind);
+        repo.git(&["add", "a.txt"]);
+        assert_ne!(code(&repo.command(&["commit", "-q", "-m", "a"]).run()), 0, "{file} as {kind} blocks");
+        std::fs::remove_file(&path).unwrap();
+    }
+}
