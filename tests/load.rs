@@ -1,5 +1,6 @@
 //! Bounded memory on large input: the pre-commit hook checks a ~100 MB
-//! staged file and `guard scan -` standard input of the same size,
+//! staged file, pre-push the commit that adds it, and `guard scan -`
+//! standard input of the same size,
 //! each under a peak-RSS cap proportional to RELIABILITY.md's figure
 //! (under 300 MB for a 600 MB change: here 60 MB, with the process's own
 //! start-up included), and the secrets placed across the scan windows'
@@ -81,6 +82,16 @@ fn a_hundred_megabyte_commit_and_stdin_are_checked_in_bounded_memory() {
     assert!(blocked.contains(&format!("guard: commit blocked: {} findings", tokens.len())), "{blocked}");
     eprintln!("pre-commit on {SIZE} bytes: peak RSS {rss} KiB");
     assert!(rss < CAP_KIB, "pre-commit on {SIZE} bytes peaked at {rss} KiB (cap {CAP_KIB} KiB)");
+
+    // The same file pushed: pre-push reads the commit's changes.
+    repo.git(&["commit", "-q", "--no-verify", "-m", "big"]);
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    let line = format!("refs/heads/main {} refs/heads/main {}\n", head.trim(), "0".repeat(head.trim().len()));
+    let (rss, out) = peak_rss(repo.guard().args(["hook", "pre-push", "origin", "/nowhere"]), line.as_bytes());
+    assert_eq!(code(&out), 1, "pre-push blocked: {}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("{} findings", tokens.len())), "{}", stderr(&out));
+    eprintln!("pre-push of {SIZE} bytes: peak RSS {rss} KiB");
+    assert!(rss < CAP_KIB, "pre-push of {SIZE} bytes peaked at {rss} KiB (cap {CAP_KIB} KiB)");
 
     let (rss, out) = peak_rss(repo.guard().args(["scan", "-"]), &text);
     assert_eq!(code(&out), 1, "guard scan - found the tokens: {}", stderr(&out));

@@ -31,7 +31,7 @@ impl Repo {
             let mut diff = repo
                 .diff_tree_to_tree(parent, Some(&tree), Some(&mut diff_options()))
                 .with_context(|| format!("diffing commit {oid}"))?;
-            per_parent.push(changed_files(&mut diff)?);
+            per_parent.push(changed_files(repo, &mut diff)?);
         }
         let mut files = per_parent.remove(0);
         for other in &per_parent {
@@ -56,50 +56,79 @@ fn diff_options() -> DiffOptions {
     options
 }
 
-/// The changed blobs of `diff` with their added line ranges; pure renames
-/// (same content) add no lines.
-fn changed_files(diff: &mut git2::Diff<'_>) -> Result<Vec<ChangedFile>> {
+/// A blob larger than this is taken as added whole, without a diff: its
+/// hunks would need both versions in memory (the scan itself streams it).
+const MAX_DIFFED_BLOB: u64 = 32 << 20;
+
+/// The changed blobs of `diff` with their added line ranges: a new file
+/// adds every line, a pure rename (same content) none, a modified file the
+/// lines of its hunks, computed one file at a time from its two blobs (or,
+/// over [`MAX_DIFFED_BLOB`], every line).
+fn changed_files(repo: &git2::Repository, diff: &mut git2::Diff<'_>) -> Result<Vec<ChangedFile>> {
     let mut find = DiffFindOptions::new();
     find.renames(true).copies(false).exact_match_only(true);
     diff.find_similar(Some(&mut find)).context("finding renamed files")?;
-    let files = std::cell::RefCell::new(Vec::<ChangedFile>::new());
-    diff.foreach(
-        &mut |delta, _| {
-            let wanted = matches!(
-                delta.status(),
-                Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange
-            );
-            let file = delta.new_file();
-            let is_blob = matches!(
-                file.mode(),
-                git2::FileMode::Blob | git2::FileMode::BlobExecutable | git2::FileMode::Link
-            );
-            if wanted && is_blob {
-                files.borrow_mut().push(ChangedFile {
-                    path: file.path_bytes().unwrap_or_default().to_vec(),
-                    blob: Oid::from_git2(file.id()),
-                    new_path: matches!(delta.status(), Delta::Added | Delta::Renamed | Delta::Copied),
-                    added: Vec::new(),
-                });
-            }
-            true
-        },
-        None,
-        Some(&mut |delta, hunk| {
-            let mut files = files.borrow_mut();
-            if let Some(last) = files.last_mut()
-                && Some(last.path.as_slice()) == delta.new_file().path_bytes()
-                && hunk.new_lines() > 0
-            {
-                let start = hunk.new_start() as usize;
-                last.added.push(start..=start + hunk.new_lines() as usize - 1);
-            }
-            true
-        }),
-        None,
+    let mut files = Vec::new();
+    for delta in diff.deltas() {
+        let file = delta.new_file();
+        let is_blob = matches!(
+            file.mode(),
+            git2::FileMode::Blob | git2::FileMode::BlobExecutable | git2::FileMode::Link
+        );
+        if !is_blob {
+            continue;
+        }
+        let path = file.path_bytes().unwrap_or_default().to_vec();
+        let blob = Oid::from_git2(file.id());
+        let added = match delta.status() {
+            Delta::Added => vec![1..=usize::MAX],
+            Delta::Renamed | Delta::Copied => Vec::new(),
+            Delta::Modified | Delta::Typechange => hunks(repo, delta.old_file().id(), file.id(), &path)?,
+            _ => continue,
+        };
+        let new_path = matches!(delta.status(), Delta::Added | Delta::Renamed | Delta::Copied);
+        files.push(ChangedFile { path, blob, new_path, added });
+    }
+    Ok(files)
+}
+
+/// The lines `new` adds to `old` (a file at `path`).
+fn hunks(
+    repo: &git2::Repository,
+    old: git2::Oid,
+    new: git2::Oid,
+    path: &[u8],
+) -> Result<Vec<RangeInclusive<usize>>> {
+    let odb = repo.odb().context("opening the object database")?;
+    let size =
+        |id| odb.read_header(id).map(|(size, _)| size as u64).with_context(|| format!("reading blob {id}"));
+    // A type change from a submodule or to nothing readable adds it whole.
+    let old_size = if old.is_zero() { None } else { size(old).ok() };
+    if old_size.is_none_or(|s| s > MAX_DIFFED_BLOB) || size(new)? > MAX_DIFFED_BLOB {
+        return Ok(vec![1..=usize::MAX]);
+    }
+    let (Ok(old_blob), new_blob) = (repo.find_blob(old), repo.find_blob(new)) else {
+        return Ok(vec![1..=usize::MAX]);
+    };
+    let new_blob = new_blob.with_context(|| format!("reading blob {new}"))?;
+    let shown = String::from_utf8_lossy(path);
+    let patch = git2::Patch::from_blobs(
+        &old_blob,
+        Some(std::path::Path::new(shown.as_ref())),
+        &new_blob,
+        Some(std::path::Path::new(shown.as_ref())),
+        Some(&mut diff_options()),
     )
-    .context("reading the changes")?;
-    Ok(files.into_inner())
+    .with_context(|| format!("diffing blob {old} with {new}"))?;
+    let mut added = Vec::new();
+    for index in 0..patch.num_hunks() {
+        let (hunk, _) = patch.hunk(index).with_context(|| format!("diffing blob {old} with {new}"))?;
+        if hunk.new_lines() > 0 {
+            let start = hunk.new_start() as usize;
+            added.push(start..=start + hunk.new_lines() as usize - 1);
+        }
+    }
+    Ok(added)
 }
 
 /// The lines in both sorted range lists.
