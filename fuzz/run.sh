@@ -17,7 +17,7 @@ for target in "${targets[@]}"; do
   log="logs/$target-$(date -u +%Y%m%dT%H%M%SZ).log"
   status=0
   nice -n 10 cargo fuzz run --sanitizer none "$target" "corpus/$target" "seeds/$target" -- \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=30 -jobs=1 -workers=1 \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=30 \
     >"$log" 2>&1 || status=$?
   last="$(grep -E '^#[0-9]+' "$log" | tail -1 || true)"
   execs="$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$log" | tail -1)"

@@ -26,11 +26,19 @@ fuzz_target!(|input: &[u8]| {
     fs::write(&path, content).expect("write hook");
     fs::set_permissions(&path, fs::Permissions::from_mode(mode)).expect("chmod");
 
-    let state = hooks::status(&dir, binary, scope).expect("status").into_iter().find(|s| s.name == name).unwrap().state;
+    let state = hooks::status(&dir, binary, scope)
+        .expect("status")
+        .into_iter()
+        .find(|s| s.name == name)
+        .unwrap()
+        .state;
     hooks::install(&dir, binary, scope, false).expect("install");
     let again = hooks::install(&dir, binary, scope, false).expect("install again");
     for (hook, change) in &again {
-        assert!(matches!(change, Change::Unchanged | Change::Stale), "{hook}: installing twice did {change:?}");
+        assert!(
+            matches!(change, Change::Unchanged | Change::Stale),
+            "{hook}: installing twice did {change:?}"
+        );
     }
     hooks::uninstall(&dir).expect("uninstall");
 

@@ -24,7 +24,11 @@ fuzz_target!(|data: &[u8]| {
     scanner.scan_with(&chunk, Gate::Keywords, &mut scratch, &mut gated);
     scanner.scan_with(&chunk, Gate::Off, &mut scratch, &mut ungated);
     for finding in &gated {
-        assert!(finding.span.start <= finding.span.end && finding.span.end <= data.len(), "span {:?}", finding.span);
+        assert!(
+            finding.span.start <= finding.span.end && finding.span.end <= data.len(),
+            "span {:?}",
+            finding.span
+        );
     }
     let key = |f: &guard::scan::finding::Finding| (f.rule_id.to_string(), f.span.clone());
     let gated: Vec<_> = gated.iter().map(key).collect();
