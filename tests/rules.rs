@@ -123,6 +123,28 @@ fn keyword_gate_never_loses_a_match_on_random_input() {
     assert!(positives > 300, "the generated input should hold many secrets, found {positives}");
 }
 
+/// Every kept input of the scanner fuzz target (seeds, hex-encoded
+/// regressions, and the local `fuzz/corpus/scanner` when fuzzing left one)
+/// scanned with and without the keyword gate: the findings must be equal.
+#[test]
+fn keyword_gate_never_loses_a_match_on_the_fuzz_corpora() {
+    let pipeline = default_pipeline();
+    let scanner = &pipeline.scanner;
+    let mut scratch = ScanScratch::default();
+    let inputs = crate::common::fuzz_inputs("scanner", true);
+    assert!(!inputs.is_empty(), "fuzz/seeds/scanner holds the committed seeds");
+    for (name, data) in &inputs {
+        let chunk = Chunk::new(data, SourceKind::Stdin);
+        let (mut gated, mut ungated) = (Vec::new(), Vec::new());
+        scanner.scan_with(&chunk, Gate::Keywords, &mut scratch, &mut gated);
+        scanner.scan_with(&chunk, Gate::Off, &mut scratch, &mut ungated);
+        let key = |f: &guard::scan::finding::Finding| (f.rule_id.to_string(), f.span.clone());
+        let gated: Vec<_> = gated.iter().map(key).collect();
+        let ungated: Vec<_> = ungated.iter().map(key).collect();
+        assert_eq!(gated, ungated, "{name}: the keyword gate changed the findings");
+    }
+}
+
 /// The matcher scans a long chunk as two halves in lockstep; a keyword (and
 /// its secret) at every offset across the split must still be found once.
 #[test]

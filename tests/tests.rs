@@ -6,6 +6,7 @@ mod audit;
 mod cli;
 mod common;
 mod fixtures;
+mod fuzz_regressions;
 mod history;
 mod hooks;
 mod inputs;

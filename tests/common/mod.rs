@@ -472,3 +472,37 @@ fn commands_get_the_pinned_environment_only() {
     );
     assert!(!text.lines().next().unwrap_or("").ends_with("/guard"), "a guard is on PATH: {text}");
 }
+
+/// The inputs kept for fuzz target `target`, named: its seeds
+/// (`fuzz/seeds/TARGET/*`), its regressions (`fuzz/regressions/TARGET/*.hex`,
+/// hex so that no secret-shaped input is committed as it is) and, with
+/// `local_corpus`, the uncommitted `fuzz/corpus/TARGET/*` when it exists.
+pub fn fuzz_inputs(target: &str, local_corpus: bool) -> Vec<(String, Vec<u8>)> {
+    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut dirs = vec![fuzz.join("seeds").join(target), fuzz.join("regressions").join(target)];
+    if local_corpus {
+        dirs.push(fuzz.join("corpus").join(target));
+    }
+    let mut inputs = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let mut files: Vec<PathBuf> = entries.map(|e| e.expect("fuzz input entry").path()).collect();
+        files.sort();
+        for file in files {
+            let bytes = std::fs::read(&file).unwrap_or_else(|err| panic!("{}: {err}", file.display()));
+            let bytes =
+                if file.extension().is_some_and(|e| e == "hex") { decode_hex(&bytes, &file) } else { bytes };
+            inputs.push((file.display().to_string(), bytes));
+        }
+    }
+    inputs
+}
+
+/// Hex digits (whitespace ignored) as bytes.
+fn decode_hex(text: &[u8], file: &Path) -> Vec<u8> {
+    let digits: Vec<u8> = text.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    assert!(digits.len() % 2 == 0, "{}: odd number of hex digits", file.display());
+    let value =
+        |d: u8| (d as char).to_digit(16).unwrap_or_else(|| panic!("{}: not hex", file.display())) as u8;
+    digits.chunks(2).map(|pair| value(pair[0]) << 4 | value(pair[1])).collect()
+}

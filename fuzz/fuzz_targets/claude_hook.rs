@@ -1,0 +1,40 @@
+//! Claude Code hook events (`assistant::claude_hook`): arbitrary bytes
+//! parsed as JSON, then judged with the default pipeline, the event's `cwd`
+//! pointed at a fixed scratch directory: `event_cwd` and `judge` return a
+//! decision or an error, never panic.
+#![no_main]
+
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use guard::assistant::claude_hook::{event_cwd, judge};
+use guard::config::Config;
+use guard::pipeline::Pipeline;
+use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
+
+static PIPELINE: LazyLock<Pipeline> =
+    LazyLock::new(|| Pipeline::new(&Config::default(), Vec::new()).expect("default pipeline"));
+
+/// A directory with a few files for `Read`, `Grep` and `Bash` to name.
+static CWD: LazyLock<PathBuf> = LazyLock::new(|| {
+    let dir = tempfile::tempdir().expect("temp dir").keep();
+    std::fs::write(dir.join("notes.txt"), "nothing here\n").expect("write");
+    std::fs::write(dir.join(".env"), "DEBUG=1\n").expect("write");
+    std::fs::create_dir(dir.join("src")).expect("mkdir");
+    std::fs::write(dir.join("src").join("main.rs"), "fn main() {}\n").expect("write");
+    dir
+});
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(mut event) = serde_json::from_slice::<Value>(data) else { return };
+    if let Value::Object(fields) = &mut event
+        && fields.contains_key("cwd")
+    {
+        fields.insert("cwd".into(), Value::String(CWD.to_string_lossy().into_owned()));
+    }
+    if event_cwd(&event).is_err() {
+        return;
+    }
+    let _ = judge(&event, &PIPELINE);
+});
