@@ -27,17 +27,8 @@ fn peak_rss(command: &Command, input: &[u8]) -> (u64, std::process::Output) {
                   print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n\
                   sys.exit(done.returncode)\n";
     let mut python = Command::new("python3");
-    python.arg("-c").arg(script).arg(command.get_program()).args(command.get_args());
-    if let Some(dir) = command.get_current_dir() {
-        python.current_dir(dir);
-    }
-    for (key, value) in command.get_envs() {
-        match value {
-            Some(value) => python.env(key, value),
-            None => python.env_remove(key),
-        };
-    }
-    let out = python.run_with_input(input);
+    python.arg("-c").arg(script);
+    let out = crate::common::wrapping(python, command).run_with_input(input);
     let text = stderr(&out);
     let last = text.lines().last().unwrap_or_default();
     let rss =

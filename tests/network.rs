@@ -24,17 +24,7 @@ fn traced(command: &Command, filter: &str, verbose: bool, input: &[u8]) -> (Outp
         strace.arg("-v");
     }
     strace.arg("-o").arg(&log);
-    strace.arg(command.get_program()).args(command.get_args());
-    if let Some(cwd) = command.get_current_dir() {
-        strace.current_dir(cwd);
-    }
-    for (key, value) in command.get_envs() {
-        match value {
-            Some(value) => strace.env(key, value),
-            None => strace.env_remove(key),
-        };
-    }
-    let out = strace.run_with_input(input);
+    let out = crate::common::wrapping(strace, command).run_with_input(input);
     let trace = std::fs::read_to_string(&log).unwrap_or_default();
     (out, trace)
 }

@@ -306,6 +306,23 @@ pub fn guard(dir: &Path) -> Command {
     cmd
 }
 
+/// `wrapper` (strace, a Python that measures memory) made to run
+/// `command` as its last arguments, in `command`'s directory and with its
+/// environment.
+pub fn wrapping(mut wrapper: Command, command: &Command) -> Command {
+    wrapper.arg(command.get_program()).args(command.get_args());
+    if let Some(dir) = command.get_current_dir() {
+        wrapper.current_dir(dir);
+    }
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => wrapper.env(key, value),
+            None => wrapper.env_remove(key),
+        };
+    }
+    wrapper
+}
+
 /// [`guard`] with HOME (and so the user's git and guard config) at `home`.
 pub fn guard_with_home(dir: &Path, home: &Path) -> Command {
     let mut cmd = guard(dir);
