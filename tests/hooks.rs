@@ -760,6 +760,90 @@ fn pushing_to_a_url_checks_only_what_the_remote_lacks() {
     assert_eq!(code(&out), 0, "the old secret is on the remote already: {}", stderr(&out));
 }
 
+/// A repository with guard installed whose `origin` already holds a
+/// commit with a secret (pushed with `--no-verify`), and an empty bare
+/// repository `mirror` beside it; returns the repository, origin's path
+/// and the mirror's.
+fn with_a_secret_on_origin() -> (TempRepo, tempfile::TempDir, tempfile::TempDir) {
+    let (repo, origin) = with_remote();
+    repo.write("old.txt", format!("{}\n", expand(GITHUB, 70)));
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "--no-verify", "-m", "old secret"]);
+    let out = repo.command(&["push", "-q", "--no-verify", "origin", "main"]).run();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mirror = crate::common::temp_dir();
+    repo.git(&["init", "-q", "--bare", mirror.path().to_str().unwrap()]);
+    (repo, origin, mirror)
+}
+
+/// `git push ARGS` without `-q`'s implicit remote; (exit code, stderr).
+fn push_to(repo: &TempRepo, args: &[&str]) -> (i32, String) {
+    let mut all = vec!["push", "-q"];
+    all.extend_from_slice(args);
+    let out = repo.command(&all).run();
+    (code(&out), stderr(&out))
+}
+
+#[test]
+fn a_push_to_another_url_checks_what_only_origin_has() {
+    let (repo, origin, mirror) = with_a_secret_on_origin();
+    let mirror_path = mirror.path().to_str().unwrap();
+    let (exit, err) = push_to(&repo, &[mirror_path, "main"]);
+    assert_eq!(exit, 1, "origin's tracking refs say nothing of the mirror: {err}");
+    assert!(err.contains("push blocked") && err.contains("old.txt:1:1: github-pat-classic"), "{err}");
+    assert!(!remote_has(mirror.path(), "refs/heads/main"));
+
+    // The same URL reached through insteadOf, as a URL and as a remote.
+    repo.git(&["config", &format!("url.{mirror_path}.insteadOf"), "public-mirror"]);
+    let (exit, err) = push_to(&repo, &["public-mirror", "main"]);
+    assert_eq!(exit, 1, "{err}");
+    repo.git(&["remote", "add", "public", "public-mirror"]);
+    let (exit, err) = push_to(&repo, &["public", "main"]);
+    assert_eq!(exit, 1, "{err}");
+    // origin itself, pushed to by name or by a URL rewritten to it, still
+    // has what it had: only the new commit is checked.
+    repo.write("new.txt", "clean\n");
+    repo.git(&["add", "."]);
+    repo.commit(&["-q", "-m", "clean"]);
+    let (exit, err) = push_to(&repo, &["origin", "main"]);
+    assert_eq!(exit, 0, "{err}");
+    repo.git(&["config", &format!("url.{}.insteadOf", origin.path().display()), "home-repo"]);
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let (exit, err) = push_to(&repo, &["home-repo", "topic"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(!remote_has(mirror.path(), "refs/heads/main"));
+}
+
+/// `pushInsteadOf` sends a push to origin's name elsewhere: the
+/// destination git passes is what counts, not the name.
+#[test]
+fn a_push_rewritten_by_push_instead_of_checks_the_real_destination() {
+    let (repo, origin, mirror) = with_a_secret_on_origin();
+    let origin_path = origin.path().to_str().unwrap();
+    repo.git(&["config", &format!("url.{}.pushInsteadOf", mirror.path().display()), origin_path]);
+    let (exit, err) = push_to(&repo, &["origin", "main"]);
+    assert_eq!(exit, 1, "the push goes to the mirror: {err}");
+    assert!(!remote_has(mirror.path(), "refs/heads/main"));
+}
+
+/// git runs pre-push once per push URL; each call is judged by its own.
+#[test]
+fn a_second_push_url_that_is_a_new_mirror_is_checked_on_its_call() {
+    let (repo, origin, mirror) = with_a_secret_on_origin();
+    for url in [origin.path(), mirror.path()] {
+        repo.git(&["remote", "set-url", "--add", "--push", "origin", url.to_str().unwrap()]);
+    }
+    repo.write("new.txt", "clean\n");
+    repo.git(&["add", "."]);
+    let new = repo.commit(&["-q", "-m", "clean"]);
+    let (exit, err) = push_to(&repo, &["origin", "main"]);
+    assert_ne!(exit, 0, "{err}");
+    assert!(err.contains("old.txt:1:1: github-pat-classic"), "{err}");
+    assert_eq!(err.matches("push blocked").count(), 1, "only the mirror's call blocks: {err}");
+    assert!(remote_has(origin.path(), &new), "origin's call passed");
+    assert!(!remote_has(mirror.path(), "refs/heads/main"));
+}
+
 #[test]
 fn install_refuses_husky_and_the_global_directory() {
     let repo = TempRepo::new();

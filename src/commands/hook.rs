@@ -50,10 +50,13 @@ fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
             let diff = staged_diff.context("the staged diff was started above")?;
             staged::check_staged(&repo, &pipeline, diff)?
         }
-        GitHook::PrePush { remote, .. } => {
+        GitHook::PrePush { remote, url } => {
             let input = crate::small_file::read_stdin(PUSH_INPUT_LIMIT, "the pushed refs on standard input")?;
             let lines = crate::git::parse::push_lines(&input)?;
-            push::check_push(&repo, &pipeline, remote, &lines)?
+            // git passes the URL it pushes to, rewritten; a caller that
+            // passes only a name gets no remote's tracking refs counted.
+            let destination = url.as_deref().unwrap_or(remote);
+            push::check_push(&repo, &pipeline, destination, &lines)?
         }
         GitHook::CommitMsg { file } => {
             let style = crate::git::commit_template::comment_style(Path::new("."))?;

@@ -17,6 +17,7 @@ pub mod log;
 pub mod oid;
 pub mod parse;
 pub mod push;
+pub mod remote_url;
 pub mod staged_diff;
 
 use std::ffi::OsStr;

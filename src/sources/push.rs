@@ -2,7 +2,9 @@
 //! on standard input (`local-ref local-oid remote-ref remote-oid`), each
 //! pushed commit's added lines (a merge's own lines included), its new file
 //! names, its message, the message of a pushed tag, and the names of the
-//! refs pushed. Deletions send nothing.
+//! refs pushed. Deletions send nothing. A commit counts as known to the
+//! destination only when its old value of a ref, or the tracking refs of
+//! a remote fetched from the same repository, reach it.
 
 use std::collections::HashSet;
 
@@ -13,11 +15,13 @@ use crate::git::{MaybeZeroOid, Oid, Repo};
 use crate::pipeline::{Origin, Pipeline, Results, Scratch};
 use crate::scan::finding::{CommitInfo, SourceKind};
 
-/// What pushing `lines` to `remote` would send, checked.
+/// What pushing `lines` to the repository at `url` would send, checked:
+/// every pushed commit the destination is not known to have.
 ///
 /// # Errors
-/// A missing or corrupt object.
-pub fn check_push(repo: &Repo, pipeline: &Pipeline, remote: &str, lines: &[PushLine]) -> Result<Results> {
+/// A missing or corrupt object, or the remotes cannot be listed.
+pub fn check_push(repo: &Repo, pipeline: &Pipeline, url: &str, lines: &[PushLine]) -> Result<Results> {
+    let fetched_from = repo.remotes_fetched_from(url)?;
     let mut results = Results::default();
     let mut scratch = Scratch::default();
     let mut scanned: HashSet<Oid> = HashSet::new();
@@ -28,7 +32,7 @@ pub fn check_push(repo: &Repo, pipeline: &Pipeline, remote: &str, lines: &[PushL
             MaybeZeroOid::Oid(old) => Some(old),
             MaybeZeroOid::Zero => None,
         };
-        let commits = repo.pushed_commits(pushed.commit, old, remote)?;
+        let commits = repo.pushed_commits(pushed.commit, old, &fetched_from)?;
         let tip = commit_info(repo, pushed.commit)?;
         // The name the remote will show, and the local one if it differs.
         pipeline.check_ref(&line.remote_ref, Some(&tip), &mut scratch, &mut results);
