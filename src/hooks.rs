@@ -148,6 +148,109 @@ pub fn render(name: &str, binary: &Path, scope: Scope) -> String {
         .replace("@ACTION@", action)
 }
 
+/// The directory hooks for one repository go to, checked: `dir` (git's
+/// hooks directory, or `configured`, the `core.hooksPath` set) with its
+/// symbolic links resolved must lie inside `repository` (the work tree's
+/// root, the common git directory). A dangling link on the way (writing
+/// through it would create its target, wherever that is), a link leading
+/// outside, or a plain directory outside (hooks there run for every
+/// repository pointed at it) is an error that says how to fix it.
+///
+/// # Errors
+/// As above, or a path that cannot be inspected.
+pub fn inside_repository(dir: &Path, configured: Option<&Path>, repository: &[PathBuf]) -> Result<PathBuf> {
+    let lexical = configured.unwrap_or(dir);
+    let what = match configured {
+        Some(path) => format!("core.hooksPath {}", path.display()),
+        None => format!("the hooks directory {}", dir.display()),
+    };
+    let unset = match configured {
+        Some(_) => {
+            "unset core.hooksPath (`git config --unset core.hooksPath`, in the file that sets it) to use \
+             .git/hooks"
+        }
+        None => "make .git/hooks a plain directory",
+    };
+    let resolved = match resolve(lexical)? {
+        Resolved::Inside(path) => path,
+        Resolved::Dangling { link, target } => {
+            let through = if link == lexical {
+                String::new()
+            } else {
+                format!(" passes through {}, which", link.display())
+            };
+            bail!(
+                "{what}{through} is a symbolic link to {}, which does not exist; guard creates nothing \
+                 outside the repository to follow it. Point the link at an existing directory inside the \
+                 repository, or {unset}",
+                target.display()
+            )
+        }
+    };
+    let canonical: Vec<PathBuf> = repository.iter().filter_map(|dir| dir.canonicalize().ok()).collect();
+    if canonical.iter().any(|dir| resolved.starts_with(dir)) {
+        return Ok(resolved);
+    }
+    if repository.iter().chain(&canonical).any(|dir| lexical.starts_with(dir)) {
+        bail!(
+            "{what} leads outside the repository through symbolic links, to {}; hooks there are not this \
+             repository's own. Point core.hooksPath at a directory inside the repository, or {unset}",
+            resolved.display()
+        );
+    }
+    bail!(
+        "{what} is outside this repository: hooks there run for every repository pointed at it, so guard \
+         does not install them for one. To guard every repository, make it the global core.hooksPath and \
+         run `guard install --global`; to guard this one, {unset}, or point it inside the repository"
+    )
+}
+
+/// Where a path leads with its symbolic links followed.
+enum Resolved {
+    /// To this path (its missing tail taken as written).
+    Inside(PathBuf),
+    /// Nowhere: `link` points at `target`, which does not exist.
+    Dangling { link: PathBuf, target: PathBuf },
+}
+
+/// `path` with the links of its longest existing ancestor resolved and
+/// the rest (which does not exist, so holds no link) appended.
+fn resolve(path: &Path) -> Result<Resolved> {
+    let mut existing = path;
+    let mut missing = Vec::new();
+    loop {
+        match fs::symlink_metadata(existing) {
+            Ok(meta) => match existing.canonicalize() {
+                Ok(mut resolved) => {
+                    for part in missing.iter().rev() {
+                        if *part == std::ffi::OsStr::new("..") {
+                            resolved.pop();
+                        } else if *part != std::ffi::OsStr::new(".") {
+                            resolved.push(part);
+                        }
+                    }
+                    return Ok(Resolved::Inside(resolved));
+                }
+                Err(_) if meta.is_symlink() => {
+                    let target = fs::read_link(existing)
+                        .with_context(|| format!("reading the symbolic link {}", existing.display()))?;
+                    return Ok(Resolved::Dangling { link: existing.to_path_buf(), target });
+                }
+                Err(err) => return Err(err).with_context(|| format!("resolving {}", existing.display())),
+            },
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                let (Some(parent), Some(last)) = (existing.parent(), existing.components().next_back())
+                else {
+                    return Ok(Resolved::Inside(path.to_path_buf()));
+                };
+                missing.push(last.as_os_str());
+                existing = parent;
+            }
+            Err(err) => return Err(err).with_context(|| format!("inspecting {}", existing.display())),
+        }
+    }
+}
+
 /// Installs every hook into `dir` (created if missing).
 ///
 /// # Errors

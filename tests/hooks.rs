@@ -862,6 +862,95 @@ fn install_refuses_husky_and_the_global_directory() {
     assert_eq!(code(&repo.guard().args(["uninstall", "--global"]).run()), 0);
 }
 
+/// install, uninstall and status in `repo`: (exit code, output) of each.
+fn install_uninstall_status(repo: &TempRepo) -> [(i32, String); 3] {
+    ["install", "uninstall", "status"].map(|command| {
+        let out = repo.guard().arg(command).run();
+        (code(&out), format!("{}{}", stdout(&out), stderr(&out)))
+    })
+}
+
+/// A `core.hooksPath` through a dangling symbolic link would make install
+/// create the link's target, wherever it is: an error instead, from
+/// install and uninstall (exit 2) and status (a problem, exit 1).
+#[cfg(unix)]
+#[test]
+fn a_dangling_hooks_path_link_is_an_error_and_nothing_is_created_outside() {
+    let outside = crate::common::temp_dir();
+    let target = outside.path().join("nowhere/hooks");
+    let repo = TempRepo::new();
+    std::os::unix::fs::symlink(&target, repo.path().join(".githooks")).unwrap();
+    for setting in [".githooks".to_string(), repo.path().join(".githooks").display().to_string()] {
+        repo.git(&["config", "core.hooksPath", &setting]);
+        let [install, uninstall, status] = install_uninstall_status(&repo);
+        for (exit, text) in [&install, &uninstall] {
+            assert_eq!(*exit, 2, "{text}");
+            assert!(
+                text.contains("is a symbolic link to") && text.contains("which does not exist"),
+                "{text}"
+            );
+            assert!(text.contains("git config --unset core.hooksPath"), "says how to fix it: {text}");
+        }
+        assert_eq!(status.0, 1, "{}", status.1);
+        assert!(status.1.contains("PROBLEM") && status.1.contains("which does not exist"), "{}", status.1);
+        assert!(!outside.path().join("nowhere").exists(), "nothing created outside the repository");
+    }
+}
+
+/// A hooks directory outside the repository, through a link or plainly
+/// (a shared directory every repository's hooks would run from), is an
+/// error pointing at `--global`; nothing is written there.
+#[cfg(unix)]
+#[test]
+fn a_hooks_path_outside_the_repository_is_an_error() {
+    let shared = crate::common::temp_dir();
+    let repo = TempRepo::new();
+    std::os::unix::fs::symlink(shared.path(), repo.path().join(".githooks")).unwrap();
+    repo.git(&["config", "core.hooksPath", ".githooks"]);
+    let [(exit, text), _, (status, listed)] = install_uninstall_status(&repo);
+    assert_eq!(exit, 2, "{text}");
+    assert!(text.contains("leads outside the repository through symbolic links"), "{text}");
+    assert_eq!(status, 1, "{listed}");
+    assert!(listed.contains("PROBLEM") && !listed.contains("pre-commit:"), "{listed}");
+
+    repo.git(&["config", "core.hooksPath", shared.path().to_str().unwrap()]);
+    let [(exit, text), (uninstall, _), _] = install_uninstall_status(&repo);
+    assert_eq!((exit, uninstall), (2, 2), "{text}");
+    assert!(text.contains("outside this repository") && text.contains("guard install --global"), "{text}");
+    assert_eq!(
+        std::fs::read_dir(shared.path()).unwrap().count(),
+        0,
+        "nothing written to the shared directory"
+    );
+}
+
+/// Hooks directories inside the repository still work: a nested relative
+/// `core.hooksPath` that does not exist yet, and a link to a directory of
+/// the work tree.
+#[cfg(unix)]
+#[test]
+fn a_hooks_path_inside_the_repository_still_works() {
+    let repo = TempRepo::new();
+    repo.git(&["config", "core.hooksPath", ".config/hooks/_"]);
+    install(&repo);
+    assert!(repo.path().join(".config/hooks/_/pre-commit").exists());
+    let status = repo.guard().arg("status").run();
+    assert_eq!(code(&status), 0, "{}", stdout(&status));
+
+    std::fs::create_dir_all(repo.path().join("tools/hooks")).unwrap();
+    std::os::unix::fs::symlink("tools/hooks", repo.path().join(".githooks")).unwrap();
+    repo.git(&["config", "core.hooksPath", ".githooks"]);
+    install(&repo);
+    assert!(repo.path().join("tools/hooks/pre-commit").exists());
+    repo.write("a.txt", format!("{}\n", expand(GITHUB, 75)));
+    repo.git(&["add", "a.txt"]);
+    let (exit, err) = commit(&repo, &["-m", "secret"]);
+    assert_eq!(exit, 1, "the hooks run: {err}");
+    let out = repo.guard().arg("uninstall").run();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!repo.path().join("tools/hooks/pre-commit").exists());
+}
+
 /// A damaged HEAD: one line that says git sees no repository, not git's
 /// 80-line usage text, and the commit check fails closed.
 #[test]

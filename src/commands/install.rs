@@ -1,6 +1,7 @@
 //! `guard install` and `guard uninstall`: find the hooks directory git uses
-//! (this work tree's, or with `--global` the user's `core.hooksPath`) and
-//! write or remove guard's hooks there.
+//! (this work tree's, which must lie inside the repository, or with
+//! `--global` the user's `core.hooksPath`) and write or remove guard's
+//! hooks there.
 
 use std::path::{Path, PathBuf};
 
@@ -126,17 +127,26 @@ pub fn uninstall(args: &UninstallArgs) -> Result<Outcome> {
 
 /// This repository's hooks directory, unless it is the user's global one
 /// (which `--global` manages: a per-repository change there would reach
-/// every repository).
-fn repository_hooks_dir(cwd: &Path) -> Result<PathBuf> {
-    let dir = crate::git::hooks_dir(cwd)?;
-    if global_hooks_path(cwd).is_some_and(|global| same_dir(&global, &dir)) {
+/// every repository) or leads outside the repository.
+///
+/// # Errors
+/// Not in a work tree, the global hooks directory, or one outside the
+/// repository (`hooks::inside_repository`).
+pub fn repository_hooks_dir(cwd: &Path) -> Result<PathBuf> {
+    let location = crate::git::hooks_location(cwd)?;
+    if is_global(cwd, &location.dir) {
         bail!(
             "this repository runs the global hooks in {} (the user's core.hooksPath); use `guard install --global` \
              and `guard uninstall --global`, or give this repository its own core.hooksPath",
-            dir.display()
+            location.dir.display()
         );
     }
-    Ok(dir)
+    hooks::inside_repository(&location.dir, location.configured.as_deref(), &location.repository)
+}
+
+/// Whether `dir` is the user's global hooks directory.
+pub fn is_global(cwd: &Path, dir: &Path) -> bool {
+    global_hooks_path(cwd).is_some_and(|global| same_dir(&global, dir))
 }
 
 /// Refuses hook directories another manager owns and rewrites: husky

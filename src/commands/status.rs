@@ -1,4 +1,5 @@
-//! `guard status`: where the hooks are, whether they are guard's and
+//! `guard status`: where the hooks are (and whether that is inside the
+//! repository, as `guard install` requires), whether they are guard's and
 //! current, whether earlier hooks run after them, whether `guard.toml` is
 //! valid, and which other hook managers the repository uses.
 
@@ -30,6 +31,17 @@ pub fn run() -> Result<Outcome> {
     let mut healthy = true;
 
     say(format_args!("hooks directory: {}", dir.display()));
+    // Outside the repository, unless it is the global one: what install says.
+    let misplaced = if super::install::is_global(&cwd, &dir) {
+        None
+    } else {
+        super::install::repository_hooks_dir(&cwd).err()
+    };
+    if let Some(err) = &misplaced {
+        healthy = false;
+        let text = crate::report::names::masked_text(&format!("{err:#}"));
+        say(format_args!("                 PROBLEM: {text}"));
+    }
     let global = super::install::global_hooks_path(&cwd);
     let local = crate::git::config_path(&cwd, ConfigScope::Local, "core.hooksPath");
     if let Some(global) = &global {
@@ -43,7 +55,8 @@ pub fn run() -> Result<Outcome> {
         }
     }
     let scope = if global.is_some() && local.is_none() { Scope::Global } else { Scope::Repository };
-    for hook in hooks::status(&dir, &binary, scope)? {
+    let hooks = if misplaced.is_some() { Vec::new() } else { hooks::status(&dir, &binary, scope)? };
+    for hook in hooks {
         let state = match &hook.state {
             State::Current => "guard's, current".to_string(),
             State::Missing => {

@@ -49,6 +49,37 @@ pub fn hooks_dir(start: &Path) -> Result<PathBuf> {
     path(&root, &["rev-parse", "--path-format=absolute", "--git-path", "hooks"])
 }
 
+/// Where a work tree's hooks are, as `guard install` checks them.
+#[derive(Debug, Clone)]
+pub struct HooksLocation {
+    /// The directory git runs hooks from (see [`hooks_dir`]), with the
+    /// symbolic links on the way resolved by git.
+    pub dir: PathBuf,
+    /// `core.hooksPath` as set (`~` expanded), taken from the work tree's
+    /// root when relative; `None` when unset or empty.
+    pub configured: Option<PathBuf>,
+    /// What is inside the repository: the work tree's root and the common
+    /// git directory.
+    pub repository: [PathBuf; 2],
+}
+
+/// The hooks directory of the work tree containing `start`, what
+/// configured it, and the repository's own directories.
+///
+/// # Errors
+/// Not inside a work tree, or git cannot be run.
+pub fn hooks_location(start: &Path) -> Result<HooksLocation> {
+    let root = path(start, &["rev-parse", "--show-toplevel"])
+        .context("guard install works inside a git work tree")?;
+    let dir = path(&root, &["rev-parse", "--path-format=absolute", "--git-path", "hooks"])?;
+    let common = path(&root, &["rev-parse", "--path-format=absolute", "--git-common-dir"])?;
+    let configured = path(&root, &["config", "--type=path", "--get", "core.hooksPath"])
+        .ok()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| root.join(p));
+    Ok(HooksLocation { dir, configured, repository: [root, common] })
+}
+
 /// The root of the work tree containing `start`, as git names it; `None`
 /// outside a work tree.
 pub fn toplevel(start: &Path) -> Option<PathBuf> {
