@@ -811,6 +811,8 @@ fn a_push_to_another_url_checks_what_only_origin_has() {
     repo.git(&["checkout", "-q", "-b", "topic"]);
     let (exit, err) = push_to(&repo, &["home-repo", "topic"]);
     assert_eq!(exit, 0, "{err}");
+    let (exit, err) = push_to(&repo, &["origin", "topic:refs/heads/by-name"]);
+    assert_eq!(exit, 0, "a new branch on origin: its tracking refs still count: {err}");
     assert!(!remote_has(mirror.path(), "refs/heads/main"));
 }
 
