@@ -73,9 +73,7 @@ pub fn load_config_at(explicit: Option<&Path>, work_tree: Option<&Path>) -> Resu
 /// An invalid configuration or baseline.
 pub fn pipeline(config: &Config, work_tree: Option<&Path>) -> Result<Pipeline> {
     let baseline = match work_tree {
-        Some(root) => {
-            crate::policy::baseline::read(&root.join(crate::policy::baseline::FILE_NAME))?.unwrap_or_default()
-        }
+        Some(root) => crate::policy::baseline::read(root)?.unwrap_or_default(),
         None => Vec::new(),
     };
     crate::report::names::remember_user_rules(&config.rules);
