@@ -163,6 +163,80 @@ fn a_secret_in_the_commit_message_blocks_it() {
     assert!(err.contains("commit message:1:"), "{err}");
 }
 
+/// git keeps what `-m` gives it below a cut line and in comment lines
+/// (cleanup `whitespace`), and everything with `--cleanup=verbatim`: all of
+/// it is the message.
+#[test]
+fn commit_msg_checks_comment_lines_and_text_below_a_cut_line() {
+    let repo = TempRepo::new();
+    install(&repo);
+    let cut = "# ------------------------ >8 ------------------------";
+    let notice = "# Do not modify or remove the line above.\n# Everything below it will be ignored.";
+    let cases = [
+        vec!["-m".to_string(), format!("Subject\n\n{cut}\ntoken {}", expand(GITHUB, 90))],
+        vec!["-m".to_string(), format!("Subject\n\n{cut}\n{notice}\nnot a diff {}", expand(GITHUB, 91))],
+        vec!["-m".to_string(), format!("Subject\n\n# token {}", expand(GITHUB, 92))],
+        vec![
+            "--cleanup=verbatim".to_string(),
+            "-m".to_string(),
+            format!("Subject\n# {}", expand(GITHUB, 93)),
+        ],
+    ];
+    for (seed, args) in cases.iter().enumerate() {
+        repo.write("a.txt", format!("{seed}\n"));
+        repo.git(&["add", "."]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (exit, err) = commit(&repo, &args);
+        assert_eq!(exit, 1, "{args:?}: {err}");
+        assert!(err.contains("commit message:") && err.contains("github-pat-classic"), "{args:?}: {err}");
+        assert_eq!(head(&repo), "", "{args:?}: nothing was committed");
+    }
+}
+
+/// An editor script that puts `message` above what git wrote in the file.
+#[cfg(unix)]
+fn editor(dir: &Path, message: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("editor.sh");
+    let script = format!(
+        "#!/bin/sh\n{{ printf '%s\\n' '{message}'; cat \"$1\"; }} > \"$1.new\" && mv \"$1.new\" \"$1\"\n"
+    );
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+/// `git commit -v` shows the diff below git's cut notice; a change that
+/// removes a secret passes, whatever the comment character, while a
+/// secret the user writes above the notice still blocks.
+#[cfg(unix)]
+#[test]
+fn commit_verbose_of_a_change_that_removes_a_secret_passes() {
+    let scratch = crate::common::temp_dir();
+    for (index, comment) in ["#", ";", "auto"].into_iter().enumerate() {
+        let repo = TempRepo::new();
+        repo.git(&["config", "core.commentChar", comment]);
+        let token = expand(GITHUB, 94);
+        repo.write("config.txt", format!("one\nTOKEN={token}\nthree\n"));
+        repo.commit_all("with a secret");
+        install(&repo);
+        repo.write("config.txt", "one\nthree\nfour\n");
+        repo.git(&["add", "."]);
+        let clean = editor(scratch.path(), &format!("Remove the token {index}"));
+        let out = repo.command(&["commit", "-q", "-v"]).env("GIT_EDITOR", &clean).run();
+        assert_eq!(code(&out), 0, "comment {comment}: {}", stderr(&out));
+        let message = repo.git(&["log", "-1", "--format=%B"]);
+        assert_eq!(message, format!("Remove the token {index}"), "the diff is not in the commit");
+
+        repo.write("config.txt", "one\n");
+        repo.git(&["add", "."]);
+        let leaky = editor(scratch.path(), &format!("Oops {}", expand(GITHUB, 95)));
+        let out = repo.command(&["commit", "-q", "-v"]).env("GIT_EDITOR", &leaky).run();
+        assert_eq!(code(&out), 1, "comment {comment}: {}", stderr(&out));
+        assert!(stderr(&out).contains("commit message:1:"), "{}", stderr(&out));
+    }
+}
+
 #[test]
 fn a_clean_merge_that_brings_in_a_secret_is_blocked() {
     let repo = TempRepo::new();

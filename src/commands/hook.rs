@@ -2,6 +2,8 @@
 //! (exit 1) with the block message on standard error; any error blocks too
 //! (exit 2), saying how to fix it or bypass on purpose.
 
+use std::path::Path;
+
 use anyhow::{Context, Result};
 
 use crate::Outcome;
@@ -53,7 +55,10 @@ fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
             let lines = crate::git::parse::push_lines(&input)?;
             push::check_push(&repo, &pipeline, remote, &lines)?
         }
-        GitHook::CommitMsg { file } => messages::check_message_file(&pipeline, file)?,
+        GitHook::CommitMsg { file } => {
+            let style = crate::git::commit_template::comment_style(Path::new("."))?;
+            messages::check_message_file(&pipeline, file, &style)?
+        }
     };
     if let Some(error) = results.errors.first() {
         anyhow::bail!("{error} ({} could not be read in all)", results.errors.len());

@@ -11,6 +11,7 @@ pub mod blob_stream;
 pub mod cat_file;
 pub mod command;
 pub mod commit_diff;
+pub mod commit_template;
 pub mod inventory;
 pub mod log;
 pub mod oid;
