@@ -59,8 +59,7 @@ pub fn comment_style_in(config: &[u8]) -> CommentStyle {
             let key = key.to_ascii_lowercase();
             (key == b"core.commentchar" || key == b"core.commentstring").then(|| value[1..].to_vec())
         })
-        .filter(|value| !value.is_empty())
-        .last();
+        .rfind(|value| !value.is_empty());
     match setting {
         Some(value) if value.eq_ignore_ascii_case(b"auto") => CommentStyle::Auto,
         Some(value) => CommentStyle::Fixed(value),
