@@ -98,6 +98,8 @@ pub enum SkipReason {
     LfsPointer,
     /// Larger than the size limit (the size is given).
     TooLarge(u64),
+    /// Not in this partial clone: never fetched, and guard does not fetch.
+    NotLocal,
 }
 
 /// Content that was not scanned (its name was still checked).
