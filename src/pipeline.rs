@@ -263,29 +263,27 @@ impl Pipeline {
             if let Some(encoding) = utf16::detect(&data, binary, false) {
                 // Decoded as it is read: windows of the text, numbered as its lines.
                 let mut text = utf16::Decoder::new(io::Cursor::new(data).chain(reader), encoding);
-                return self.scan_windows(&mut text, (size, overlap), origin, added, scratch, out);
+                let stream = Stream { reader: &mut text, data: Vec::new(), size, overlap };
+                return self.scan_windows(stream, origin, added, scratch, out);
             }
             if binary && origin.is_file_content() {
                 out.skipped.push(skip(origin, SkipReason::Binary));
                 return Ok(());
             }
         }
-        let mut rest = io::Cursor::new(data).chain(reader);
-        self.scan_windows(&mut rest, (size, overlap), origin, added, scratch, out)
+        self.scan_windows(Stream { reader, data, size, overlap }, origin, added, scratch, out)
     }
 
-    /// Scans what `reader` holds in windows of `size` bytes overlapping by
-    /// up to `overlap`.
+    /// Scans `stream` a window at a time.
     fn scan_windows(
         &self,
-        reader: &mut dyn Read,
-        (size, overlap): (usize, usize),
+        stream: Stream<'_>,
         origin: Origin<'_>,
         added: Option<&[RangeInclusive<usize>]>,
         scratch: &mut Scratch,
         out: &mut Results,
     ) -> io::Result<()> {
-        let mut data = Vec::new();
+        let Stream { reader, mut data, size, overlap } = stream;
         let mut more = fill(&mut data, size, reader)?;
         let mut window = Window { offset: 0, first_line: 1, owned: 0 };
         loop {
@@ -391,6 +389,15 @@ struct Window {
     offset: u64,
     first_line: usize,
     owned: usize,
+}
+
+/// Content read a window at a time: its reader, the bytes read and not
+/// yet scanned, and the size of a window and of its overlap with the next.
+struct Stream<'r> {
+    reader: &'r mut dyn Read,
+    data: Vec<u8>,
+    size: usize,
+    overlap: usize,
 }
 
 /// Fills `data` up to `size` bytes from `reader`; whether more may follow

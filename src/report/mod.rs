@@ -90,16 +90,21 @@ impl Coverage {
         !self.too_large.is_empty() || !self.not_local.is_empty()
     }
 
-    /// What was not read, as a summary says it.
-    fn not_read(&self) -> String {
+    /// What was not read, as the closing line says it (`was`: with a
+    /// verb, "1 item was over the size limit not read").
+    fn not_read(&self, was: bool) -> String {
         let mut parts = Vec::new();
-        if !self.too_large.is_empty() {
-            let count = self.too_large.len();
-            parts.push(format!("{count} {} over the size limit", plural(count, "item", "items")));
+        let count = self.too_large.len();
+        if count > 0 {
+            let items =
+                if was { plural(count, "item was", "items were") } else { plural(count, "item", "items") };
+            parts.push(format!("{count} {items} over the size limit not read"));
         }
-        if !self.not_local.is_empty() {
-            let count = self.not_local.len();
-            parts.push(format!("{count} {} not in this partial clone", plural(count, "blob", "blobs")));
+        let count = self.not_local.len();
+        if count > 0 {
+            let blobs =
+                if was { plural(count, "blob was", "blobs were") } else { plural(count, "blob", "blobs") };
+            parts.push(format!("{count} {blobs} not read, not being in this partial clone"));
         }
         parts.join(" and ")
     }
@@ -120,8 +125,8 @@ impl Coverage {
         match self.errors {
             0 if !self.skipped_content() => format!("guard: no secrets found{scope}"),
             0 => format!(
-                "guard: no secrets found{scope} in what was read, but {} not read ({})",
-                self.not_read(),
+                "guard: no secrets found{scope} in what was read, but {} ({})",
+                self.not_read(true),
                 self.remedy()
             ),
             errors => format!(
@@ -135,7 +140,7 @@ impl Coverage {
     pub fn summary_suffix(&self) -> String {
         match self.errors {
             0 if !self.skipped_content() => String::new(),
-            0 => format!("; {} not read", self.not_read()),
+            0 => format!("; {}", self.not_read(false)),
             errors => {
                 format!("; the scan is incomplete: {errors} {} (above)", plural(errors, "error", "errors"))
             }
