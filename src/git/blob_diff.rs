@@ -48,15 +48,17 @@ pub fn added_lines(old: &[u8], new: &[u8]) -> Result<Vec<RangeInclusive<usize>>>
 
 impl Repo {
     /// The lines `new` (a blob's content) adds to blob `old`; every line
-    /// when this repository does not have `old` (a partial clone never
-    /// fetched it; guard does not fetch).
+    /// when `old` cannot be read as a blob: this repository lacks it (a
+    /// partial clone never fetched it; guard does not fetch), or it is no
+    /// blob (a type change from a submodule). Scanning more is the safe
+    /// side.
     ///
     /// # Errors
-    /// `old` is corrupt, or the diff fails.
+    /// The diff fails.
     pub fn lines_added_to(&self, old: Oid, new: &[u8]) -> Result<Vec<RangeInclusive<usize>>> {
-        match self.blob_if_present(old)? {
-            Some(old) => added_lines(&old, new),
-            None => Ok(vec![EVERY_LINE]),
+        match self.blob_if_present(old) {
+            Ok(Some(old)) => added_lines(&old, new),
+            _ => Ok(vec![EVERY_LINE]),
         }
     }
 }
