@@ -59,7 +59,7 @@ pub fn check_push(repo: &Repo, pipeline: &Pipeline, remote: &str, lines: &[PushL
                     super::blob::check_blob(
                         repo,
                         pipeline,
-                        file.blob,
+                        (file.blob, file.old_blob),
                         origin,
                         &file.added,
                         &mut scratch,
