@@ -172,14 +172,13 @@ pub fn user_config_path() -> Option<PathBuf> {
 /// the key and the rule, and shows a value only redacted.
 pub fn load(sources: &Sources) -> Result<Config> {
     let mut config = Config::default();
-    let repo_file = match (&sources.explicit, &sources.work_tree) {
-        (Some(file), _) => Some(file.clone()),
-        (None, Some(root)) => Some(root.join(FILE_NAME)).filter(|f| f.exists()),
-        (None, None) => None,
-    };
-    if let Some(file) = &repo_file {
+    if let Some(file) = &sources.explicit {
         let text = crate::small_file::read(file, MAX_CONFIG_SIZE)?;
         merge_text(&mut config, &text, file)?;
+    } else if let Some(root) = sources.work_tree.as_ref().filter(|root| root.join(FILE_NAME).exists()) {
+        let file = root.join(FILE_NAME);
+        let text = crate::small_file::read_inside(&file, root, MAX_CONFIG_SIZE)?;
+        merge_text(&mut config, &text, &file)?;
     } else if let Some(text) = &sources.head {
         merge_text(&mut config, text, Path::new("HEAD:guard.toml"))?;
     }

@@ -20,6 +20,7 @@ pub mod safe_text;
 pub mod scan;
 pub mod small_file;
 pub mod sources;
+pub mod utf16;
 
 /// What a command found, as the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! The one scan loop. A plan built once from the effective configuration
 //! (the rule set and scanner, the path policy, the filters, the size limit)
 //! that every source feeds with content and names and their origin. Here,
-//! and only here: the size limit, binary detection (git's rule), Git LFS
+//! and only here: the size limit, binary detection (git's rule), UTF-16
+//! text decoded before it is scanned (`utf16.rs` says which), Git LFS
 //! pointers, the chunk handed to the scanner, keeping only the findings on
 //! the lines a change adds, dropping what the user accepted, and tagging
 //! each finding with its origin. Sources read; this decides.
@@ -22,6 +23,7 @@ use crate::scan::chunk::Chunk;
 use crate::scan::finding::{CommitInfo, Finding, SourceKind};
 use crate::scan::matcher::Matcher;
 use crate::scan::scanner::{ScanScratch, Scanner};
+use crate::utf16;
 
 /// A NUL byte in this many leading bytes makes a file binary (git's rule).
 pub const BINARY_PROBE_LEN: usize = 8000;
@@ -78,6 +80,12 @@ impl<'a> Origin<'a> {
     fn is_file_content(&self) -> bool {
         matches!(self.source, SourceKind::Staged | SourceKind::Commit | SourceKind::File)
     }
+
+    /// Whether the content may be UTF-16 text, decoded before it is
+    /// scanned: a file's or standard input's.
+    fn may_be_utf16(&self) -> bool {
+        self.is_file_content() || self.source == SourceKind::Stdin
+    }
 }
 
 /// Why content was not scanned.
@@ -90,6 +98,8 @@ pub enum SkipReason {
     LfsPointer,
     /// Larger than the size limit (the size is given).
     TooLarge(u64),
+    /// Not in this partial clone: never fetched, and guard does not fetch.
+    NotLocal,
 }
 
 /// Content that was not scanned (its name was still checked).
@@ -183,8 +193,17 @@ impl Pipeline {
         if !self.admits_size(data.len() as u64, origin, out) {
             return;
         }
-        if origin.is_file_content() {
-            let reason = if is_binary(data) {
+        if origin.may_be_utf16() {
+            let binary = is_binary(data);
+            if let Some(encoding) = utf16::detect(data, binary, true) {
+                let text = utf16::decode(data, encoding);
+                let whole = Window { offset: 0, first_line: 1, owned: text.len() };
+                self.scan_window(&text, whole, origin, added, scratch, out);
+                return;
+            }
+            let reason = if !origin.is_file_content() {
+                None
+            } else if binary {
                 Some(SkipReason::Binary)
             } else if is_lfs_pointer(data) {
                 Some(SkipReason::LfsPointer)
@@ -234,16 +253,38 @@ impl Pipeline {
         out: &mut Results,
     ) -> io::Result<()> {
         let mut data = Vec::new();
-        let mut more = fill(&mut data, size, reader)?;
-        if !more {
+        if !fill(&mut data, size, reader)? {
             self.check_content(&data, origin, added, scratch, out);
             return Ok(());
         }
         // Longer than a window, so no Git LFS pointer.
-        if origin.is_file_content() && is_binary(&data) {
-            out.skipped.push(skip(origin, SkipReason::Binary));
-            return Ok(());
+        if origin.may_be_utf16() {
+            let binary = is_binary(&data);
+            if let Some(encoding) = utf16::detect(&data, binary, false) {
+                // Decoded as it is read: windows of the text, numbered as its lines.
+                let mut text = utf16::Decoder::new(io::Cursor::new(data).chain(reader), encoding);
+                let stream = Stream { reader: &mut text, data: Vec::new(), size, overlap };
+                return self.scan_windows(stream, origin, added, scratch, out);
+            }
+            if binary && origin.is_file_content() {
+                out.skipped.push(skip(origin, SkipReason::Binary));
+                return Ok(());
+            }
         }
+        self.scan_windows(Stream { reader, data, size, overlap }, origin, added, scratch, out)
+    }
+
+    /// Scans `stream` a window at a time.
+    fn scan_windows(
+        &self,
+        stream: Stream<'_>,
+        origin: Origin<'_>,
+        added: Option<&[RangeInclusive<usize>]>,
+        scratch: &mut Scratch,
+        out: &mut Results,
+    ) -> io::Result<()> {
+        let Stream { reader, mut data, size, overlap } = stream;
+        let mut more = fill(&mut data, size, reader)?;
         let mut window = Window { offset: 0, first_line: 1, owned: 0 };
         loop {
             if !more {
@@ -348,6 +389,15 @@ struct Window {
     offset: u64,
     first_line: usize,
     owned: usize,
+}
+
+/// Content read a window at a time: its reader, the bytes read and not
+/// yet scanned, and the size of a window and of its overlap with the next.
+struct Stream<'r> {
+    reader: &'r mut dyn Read,
+    data: Vec<u8>,
+    size: usize,
+    overlap: usize,
 }
 
 /// Fills `data` up to `size` bytes from `reader`; whether more may follow
@@ -505,6 +555,53 @@ mod tests {
         .unwrap();
         assert_eq!(found(&windows), found(&whole));
         assert!(!whole.findings.is_empty());
+    }
+
+    #[test]
+    fn utf16_content_is_decoded_whole_and_in_windows_a_binary_is_not() {
+        let mut expander = crate::rules::template::Expander::new(6);
+        let mut text = String::new();
+        for line in 0..300 {
+            let token = expander.expand("{{base62_crc:ghp_}}").unwrap();
+            match line % 9 {
+                0 => text.push_str(&format!("token = {token}\n")),
+                4 => text.push_str(&format!("日本😀 {token}\r\n")),
+                _ => text.push_str("nothing to see here, just words\n"),
+            }
+        }
+        let plan = plan();
+        let origin = Origin::file(SourceKind::File, Path::new("notes.txt"));
+        let mut utf8 = Results::default();
+        plan.check_content(text.as_bytes(), origin, None, &mut Scratch::default(), &mut utf8);
+        assert_eq!(utf8.findings.len(), 2 * 300 / 9 + 1);
+        let little: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let big: Vec<u8> =
+            [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        for data in [little, big] {
+            let mut whole = Results::default();
+            plan.check_content(&data, origin, None, &mut Scratch::default(), &mut whole);
+            assert_eq!(found(&whole), found(&utf8));
+            // Windows of odd sizes cut code units and surrogate pairs.
+            for sizes in [(1001, 101), (4097, 333)] {
+                let mut windows = Results::default();
+                plan.check_windows(
+                    &mut data.as_slice(),
+                    sizes,
+                    origin,
+                    None,
+                    &mut Scratch::default(),
+                    &mut windows,
+                )
+                .unwrap();
+                assert_eq!(found(&windows), found(&utf8), "windows {sizes:?}");
+            }
+        }
+        let mut binary = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        binary.extend(text.as_bytes());
+        let mut skipped = Results::default();
+        plan.check_content(&binary, origin, None, &mut Scratch::default(), &mut skipped);
+        assert!(skipped.findings.is_empty());
+        assert_eq!(skipped.skipped[0].reason, SkipReason::Binary);
     }
 
     #[test]

@@ -39,6 +39,26 @@ pub fn read(path: &Path, limit: u64) -> Result<String> {
     })
 }
 
+/// [`read`] for a file that must lie inside `root`, as a repository's own
+/// configuration must: a symbolic link that leads out of it is an error,
+/// so that no file elsewhere on the machine configures the repository.
+///
+/// # Errors
+/// As [`read`], and a path that resolves outside `root`.
+pub fn read_inside(path: &Path, root: &Path, limit: u64) -> Result<String> {
+    let shown = path.display();
+    let resolved = path.canonicalize().with_context(|| format!("reading {shown}"))?;
+    let root = root.canonicalize().with_context(|| format!("finding {}", root.display()))?;
+    if !resolved.starts_with(&root) {
+        bail!(
+            "{shown} is a symbolic link to {}, outside the repository; guard reads a repository's own \
+             configuration only from a file inside it: replace the link with the file",
+            resolved.display()
+        );
+    }
+    read(path, limit)
+}
+
 /// Standard input as text, at most `limit` bytes; `what` names it.
 ///
 /// # Errors
@@ -73,6 +93,19 @@ mod tests {
         assert!(
             format!("{:#}", read(Path::new("/dev/zero"), 100).unwrap_err()).contains("not a regular file")
         );
+        let outside = tempfile::tempdir().unwrap();
+        let link = outside.path().join("guard.toml");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        let err = format!("{:#}", read_inside(&link, outside.path(), 100).unwrap_err());
+        assert!(err.contains("outside the repository"), "{err}");
+        std::fs::create_dir(outside.path().join("sub")).unwrap();
+        let inner = outside.path().join("sub/guard.toml");
+        std::os::unix::fs::symlink("../guard.toml", &inner).unwrap();
+        assert!(read_inside(&inner, outside.path(), 100).is_err(), "a link to a link out is still out");
+        std::fs::write(outside.path().join("real.toml"), "[allow]\n").unwrap();
+        std::fs::remove_file(&inner).unwrap();
+        std::os::unix::fs::symlink("../real.toml", &inner).unwrap();
+        assert_eq!(read_inside(&inner, outside.path(), 100).unwrap(), "[allow]\n");
         std::fs::write(&file, b"a\xffb").unwrap();
         assert!(format!("{:#}", read(&file, 100).unwrap_err()).contains("offset 1"));
     }

@@ -967,3 +967,26 @@ fn a_garbage_head_is_a_short_clear_error() {
     assert!(err.contains("not a git repository") && err.contains(".git/HEAD"), "{err}");
     assert!(err.lines().count() <= 2 && !err.contains("usage:"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_guard_toml_or_baseline_linked_from_outside_the_repository_is_never_applied() {
+    let outside = crate::common::temp_dir();
+    std::fs::write(outside.path().join("allow-all.toml"), "[allow]\npaths = [\"**\"]\n").unwrap();
+    for name in ["guard.toml", ".guard-baseline.toml"] {
+        let repo = TempRepo::new();
+        install(&repo);
+        let target = if name == "guard.toml" { "allow-all.toml" } else { "baseline.toml" };
+        std::fs::write(outside.path().join("baseline.toml"), "accepted = []\n").unwrap();
+        std::os::unix::fs::symlink(outside.path().join(target), repo.path().join(name)).unwrap();
+        repo.write("app.txt", format!("TOKEN={}\n", expand(GITHUB, 4)));
+        repo.git(&["add", "app.txt"]);
+        let (exit, err) = commit(&repo, &["-m", "through a link"]);
+        assert_ne!(exit, 0, "{name}: {err}");
+        assert!(err.contains("outside the repository") && err.contains(name), "{name}: {err}");
+        assert_eq!(head(&repo), "", "{name}: no commit was made");
+        // `guard scan` refuses it the same way.
+        let out = repo.guard().args(["scan", "app.txt"]).run();
+        assert_eq!(code(&out), 2, "{name}: {}", stderr(&out));
+    }
+}

@@ -19,7 +19,7 @@ pub fn run(args: &BaselineArgs) -> Result<Outcome> {
     let cwd = std::env::current_dir().context("finding the current directory")?;
     let root = crate::git::work_tree_root(&cwd).context("guard baseline works inside a git work tree")?;
     let path = root.join(FILE_NAME);
-    let previous = baseline::read(&path)?;
+    let previous = baseline::read(&root)?;
     if previous.is_some() && !args.update {
         bail!(
             "{} exists; run `guard baseline --update` to add new findings and drop stale ones",

@@ -10,6 +10,7 @@ use crate::Outcome;
 use crate::cli::{GitHook, HookArgs, HookName};
 use crate::git::Repo;
 use crate::git::staged_diff::StagedDiff;
+use crate::pipeline::SkipReason;
 use crate::report;
 use crate::sources::{messages, push, staged};
 
@@ -36,12 +37,13 @@ pub fn run(args: &HookArgs) -> Result<Outcome> {
 const PUSH_INPUT_LIMIT: u64 = 16 << 20;
 
 fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
+    let repo = Repo::open_from_env()?;
+    let promisor = repo.promisor_remote();
     // git compares the index while guard loads its rules.
     let staged_diff = match hook {
-        GitHook::PreCommit | GitHook::PreMergeCommit => Some(StagedDiff::spawn()?),
+        GitHook::PreCommit | GitHook::PreMergeCommit => Some(StagedDiff::spawn(promisor.is_some())?),
         _ => None,
     };
-    let repo = Repo::open_from_env()?;
     let config = super::load_config_at(None, repo.work_tree())?;
     // A hook checks a change whole, whatever its size.
     let pipeline = super::pipeline(&config, repo.work_tree())?.without_size_limit();
@@ -65,6 +67,17 @@ fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
     };
     if let Some(error) = results.errors.first() {
         anyhow::bail!("{error} ({} could not be read in all)", results.errors.len());
+    }
+    // A hook cannot vouch for what it did not read: fail closed.
+    let not_local: Vec<_> = results.skipped.iter().filter(|s| s.reason == SkipReason::NotLocal).collect();
+    if let Some(first) = not_local.first() {
+        let place = first.path.as_deref().map_or_else(String::new, |p| report::shown_path(p, false));
+        let blob = first.blob.map(|oid| oid.to_string()).unwrap_or_default();
+        anyhow::bail!(
+            "blob {blob} at {place} is not in this repository ({} not read in all); {}",
+            not_local.len(),
+            report::partial_clone_hint(promisor.as_deref().unwrap_or("origin"))
+        );
     }
     if results.findings.is_empty() {
         return Ok(Outcome::Clean);

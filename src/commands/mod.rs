@@ -21,7 +21,7 @@ use crate::Outcome;
 use crate::cli::{Command, FormatArg};
 use crate::config::{self, Config, Sources};
 use crate::pipeline::{Pipeline, Results, SkipReason};
-use crate::report::{Coverage, Format, TooLarge};
+use crate::report::{Coverage, Format, NotLocal, TooLarge};
 
 /// Runs one subcommand.
 ///
@@ -73,9 +73,7 @@ pub fn load_config_at(explicit: Option<&Path>, work_tree: Option<&Path>) -> Resu
 /// An invalid configuration or baseline.
 pub fn pipeline(config: &Config, work_tree: Option<&Path>) -> Result<Pipeline> {
     let baseline = match work_tree {
-        Some(root) => {
-            crate::policy::baseline::read(&root.join(crate::policy::baseline::FILE_NAME))?.unwrap_or_default()
-        }
+        Some(root) => crate::policy::baseline::read(root)?.unwrap_or_default(),
         None => Vec::new(),
     };
     crate::report::names::remember_user_rules(&config.rules);
@@ -102,29 +100,36 @@ pub fn format(arg: FormatArg) -> Format {
 }
 
 /// What a scan's report must say it did not look at; `unnamed` is what
-/// content without a path is.
-pub fn coverage(results: &Results, pipeline: &Pipeline, unnamed: &'static str) -> Coverage {
-    let too_large = results
-        .skipped
-        .iter()
-        .filter_map(|skip| match skip.reason {
-            SkipReason::TooLarge(size) => {
-                Some(TooLarge { path: skip.path.clone(), blob: skip.blob.map(|oid| oid.to_string()), size })
-            }
-            SkipReason::Binary | SkipReason::LfsPointer => None,
-        })
-        .collect();
-    Coverage {
-        too_large,
+/// content without a path is; `promisor` the remote of a partial clone.
+pub fn coverage(
+    results: &Results,
+    pipeline: &Pipeline,
+    unnamed: &'static str,
+    promisor: Option<String>,
+) -> Coverage {
+    let mut coverage = Coverage {
         limit: pipeline.size_limit().unwrap_or(u64::MAX),
+        promisor,
         errors: results.errors.len(),
         unnamed,
+        ..Coverage::default()
+    };
+    for skip in &results.skipped {
+        let (path, blob) = (skip.path.clone(), skip.blob.map(|oid| oid.to_string()));
+        match skip.reason {
+            SkipReason::TooLarge(size) => coverage.too_large.push(TooLarge { path, blob, size }),
+            SkipReason::NotLocal => {
+                coverage.not_local.push(NotLocal { path, blob: blob.unwrap_or_default() });
+            }
+            SkipReason::Binary | SkipReason::LfsPointer => {}
+        }
     }
+    coverage
 }
 
 /// The exit status of a scan: an error, or with `--fail-on-skip` content
 /// not read, beats findings, which beat clean.
 pub fn scan_outcome(coverage: &Coverage, findings: bool, fail_on_skip: bool) -> Outcome {
-    let incomplete = coverage.errors > 0 || (fail_on_skip && !coverage.too_large.is_empty());
+    let incomplete = coverage.errors > 0 || (fail_on_skip && coverage.skipped_content());
     crate::report::outcome(incomplete, findings)
 }

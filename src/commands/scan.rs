@@ -30,9 +30,11 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         pipeline = pipeline.without_size_limit();
     }
 
+    let mut promisor = None;
     let outcome = if args.staged {
         let repo = crate::git::Repo::open_from_env()?;
-        let diff = crate::git::staged_diff::StagedDiff::spawn()?;
+        promisor = repo.promisor_remote();
+        let diff = crate::git::staged_diff::StagedDiff::spawn(promisor.is_some())?;
         crate::sources::staged::check_staged(&repo, &pipeline, diff)?
     } else if args.paths.len() == 1 && args.paths[0] == Path::new("-") {
         crate::sources::stdin::check_stdin(&pipeline, std::io::stdin().lock())?
@@ -54,7 +56,7 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
                 SkipReason::LfsPointer => {
                     eprintln!("guard: skipped {place}: a Git LFS pointer (its name was still checked)");
                 }
-                SkipReason::TooLarge(_) => {}
+                SkipReason::TooLarge(_) | SkipReason::NotLocal => {}
             }
         }
     }
@@ -62,7 +64,7 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         report::say_error(error);
     }
 
-    let coverage = super::coverage(&outcome, &pipeline, "<stdin>");
+    let coverage = super::coverage(&outcome, &pipeline, "<stdin>", promisor);
     let options = Options { format: super::format(common.format), show_secrets: common.no_redact };
     if !(common.quiet && outcome.findings.is_empty() && coverage.is_complete()) {
         report::emit(common.output.as_deref(), |out| {

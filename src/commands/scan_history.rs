@@ -91,7 +91,7 @@ pub fn run(args: &ScanHistoryArgs) -> Result<Outcome> {
         );
     }
 
-    let coverage = super::coverage(results, &pipeline, "a commit message");
+    let coverage = super::coverage(results, &pipeline, "a commit message", repo.promisor_remote());
     let options = Options { format: super::format(common.format), show_secrets: common.no_redact };
     if !(common.quiet && results.findings.is_empty() && coverage.is_complete()) {
         report::emit(common.output.as_deref(), |out| match options.format {

@@ -7,6 +7,7 @@ use std::ops::RangeInclusive;
 use anyhow::{Context, Result};
 use git2::{Delta, DiffFindOptions, DiffOptions};
 
+use super::blob_diff::EVERY_LINE;
 use super::staged_diff::ChangedFile;
 use super::{Oid, Repo};
 
@@ -31,7 +32,7 @@ impl Repo {
             let mut diff = repo
                 .diff_tree_to_tree(parent, Some(&tree), Some(&mut diff_options()))
                 .with_context(|| format!("diffing commit {oid}"))?;
-            per_parent.push(changed_files(repo, &mut diff)?);
+            per_parent.push(changed_files(self, &mut diff)?);
         }
         let mut files = per_parent.remove(0);
         for other in &per_parent {
@@ -64,7 +65,7 @@ const MAX_DIFFED_BLOB: u64 = 32 << 20;
 /// adds every line, a pure rename (same content) none, a modified file the
 /// lines of its hunks, computed one file at a time from its two blobs (or,
 /// over [`MAX_DIFFED_BLOB`], every line).
-fn changed_files(repo: &git2::Repository, diff: &mut git2::Diff<'_>) -> Result<Vec<ChangedFile>> {
+fn changed_files(repo: &Repo, diff: &mut git2::Diff<'_>) -> Result<Vec<ChangedFile>> {
     let mut find = DiffFindOptions::new();
     find.renames(true).copies(false).exact_match_only(true);
     diff.find_similar(Some(&mut find)).context("finding renamed files")?;
@@ -81,54 +82,38 @@ fn changed_files(repo: &git2::Repository, diff: &mut git2::Diff<'_>) -> Result<V
         let path = file.path_bytes().unwrap_or_default().to_vec();
         let blob = Oid::from_git2(file.id());
         let added = match delta.status() {
-            Delta::Added => vec![1..=usize::MAX],
+            Delta::Added => vec![EVERY_LINE],
             Delta::Renamed | Delta::Copied => Vec::new(),
-            Delta::Modified | Delta::Typechange => hunks(repo, delta.old_file().id(), file.id(), &path)?,
+            Delta::Modified | Delta::Typechange => hunks(repo, delta.old_file().id(), file.id())?,
             _ => continue,
         };
         let new_path = matches!(delta.status(), Delta::Added | Delta::Renamed | Delta::Copied);
-        files.push(ChangedFile { path, blob, new_path, added });
+        files.push(ChangedFile { path, blob, old_blob: None, new_path, added });
     }
     Ok(files)
 }
 
-/// The lines `new` adds to `old` (a file at `path`).
-fn hunks(
-    repo: &git2::Repository,
-    old: git2::Oid,
-    new: git2::Oid,
-    path: &[u8],
-) -> Result<Vec<RangeInclusive<usize>>> {
-    let odb = repo.odb().context("opening the object database")?;
-    let size =
-        |id| odb.read_header(id).map(|(size, _)| size as u64).with_context(|| format!("reading blob {id}"));
+/// The lines blob `new` adds to blob `old`, diffed as text (UTF-16
+/// decoded first). Every line when the old side is no blob (a type
+/// change), is missing (a partial clone never fetched it), or either is
+/// over [`MAX_DIFFED_BLOB`]; a missing new blob too, which the scan then
+/// reports as not read.
+fn hunks(repo: &Repo, old: git2::Oid, new: git2::Oid) -> Result<Vec<RangeInclusive<usize>>> {
+    let (old, new) = (Oid::from_git2(old), Oid::from_git2(new));
+    if old.is_zero() {
+        return Ok(vec![EVERY_LINE]);
+    }
+    let small = |size: Option<u64>| size.is_some_and(|s| s <= MAX_DIFFED_BLOB);
     // A type change from a submodule or to nothing readable adds it whole.
-    let old_size = if old.is_zero() { None } else { size(old).ok() };
-    if old_size.is_none_or(|s| s > MAX_DIFFED_BLOB) || size(new)? > MAX_DIFFED_BLOB {
-        return Ok(vec![1..=usize::MAX]);
+    if !small(repo.blob_size(old).unwrap_or(None)) || !small(repo.blob_size(new)?) {
+        return Ok(vec![EVERY_LINE]);
     }
-    let (Ok(old_blob), new_blob) = (repo.find_blob(old), repo.find_blob(new)) else {
-        return Ok(vec![1..=usize::MAX]);
-    };
-    let new_blob = new_blob.with_context(|| format!("reading blob {new}"))?;
-    let shown = String::from_utf8_lossy(path);
-    let patch = git2::Patch::from_blobs(
-        &old_blob,
-        Some(std::path::Path::new(shown.as_ref())),
-        &new_blob,
-        Some(std::path::Path::new(shown.as_ref())),
-        Some(&mut diff_options()),
-    )
-    .with_context(|| format!("diffing blob {old} with {new}"))?;
-    let mut added = Vec::new();
-    for index in 0..patch.num_hunks() {
-        let (hunk, _) = patch.hunk(index).with_context(|| format!("diffing blob {old} with {new}"))?;
-        if hunk.new_lines() > 0 {
-            let start = hunk.new_start() as usize;
-            added.push(start..=start + hunk.new_lines() as usize - 1);
-        }
+    let Some(new_content) = repo.blob_if_present(new)? else { return Ok(vec![EVERY_LINE]) };
+    match repo.blob_if_present(old) {
+        Ok(Some(old_content)) => super::blob_diff::added_lines(&old_content, &new_content)
+            .with_context(|| format!("diffing blob {old} with {new}")),
+        _ => Ok(vec![EVERY_LINE]),
     }
-    Ok(added)
 }
 
 /// The lines in both sorted range lists.

@@ -7,6 +7,7 @@
 //! streams blobs, and answers the questions about configuration. Object ids
 //! cross the boundary as [`Oid`], guard's own value type.
 
+pub mod blob_diff;
 pub mod blob_stream;
 pub mod cat_file;
 pub mod command;
@@ -193,14 +194,58 @@ impl Repo {
         Ok(blob.content().to_vec())
     }
 
-    /// The size of blob `oid`, from its header (only that is inflated).
+    /// The content of blob `oid`; `None` when the repository does not have
+    /// it (libgit2 never fetches one).
     ///
     /// # Errors
-    /// A missing or corrupt object, named.
-    pub fn blob_size(&self, oid: Oid) -> Result<u64> {
+    /// A corrupt object, named.
+    pub fn blob_if_present(&self, oid: Oid) -> Result<Option<Vec<u8>>> {
+        match self.inner.find_blob(oid.to_git2()?) {
+            Ok(blob) => Ok(Some(blob.content().to_vec())),
+            Err(err) if err.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(err) => Err(err).with_context(|| format!("reading blob {oid}")),
+        }
+    }
+
+    /// The size of blob `oid`, from its header (only that is inflated);
+    /// `None` when the repository does not have it.
+    ///
+    /// # Errors
+    /// A corrupt object, named.
+    pub fn blob_size(&self, oid: Oid) -> Result<Option<u64>> {
         let odb = self.inner.odb().context("opening the object database")?;
-        let (size, _) = odb.read_header(oid.to_git2()?).with_context(|| format!("reading blob {oid}"))?;
-        Ok(size as u64)
+        match odb.read_header(oid.to_git2()?) {
+            Ok((size, _)) => Ok(Some(size as u64)),
+            Err(err) if err.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(err) => Err(err).with_context(|| format!("reading blob {oid}")),
+        }
+    }
+
+    /// The remote a partial clone fetches missing objects from (its
+    /// promisor: `extensions.partialClone`, else the first remote with
+    /// `remote.NAME.promisor` true); `None` when this is no partial clone.
+    /// guard never fetches, so in such a clone a missing blob is content
+    /// never fetched rather than damage.
+    pub fn promisor_remote(&self) -> Option<String> {
+        let config = self.inner.config().ok()?.snapshot().ok()?;
+        if let Ok(name) = config.get_string("extensions.partialclone") {
+            return Some(name);
+        }
+        let entries = config.entries(Some(r"remote\..*\.promisor")).ok()?;
+        let mut found = None;
+        entries
+            .for_each(|entry| {
+                let promisor = entry.value().is_ok_and(|v| {
+                    ["true", "yes", "on", "1"].iter().any(|word| v.eq_ignore_ascii_case(word))
+                });
+                let name =
+                    entry.name().ok().and_then(|n| n.strip_prefix("remote.")?.strip_suffix(".promisor"));
+                if found.is_none() && promisor {
+                    found = name.map(String::from);
+                }
+            })
+            .ok()?;
+        found
     }
 
     /// Blob `oid`'s content as a stream, for a blob too large to hold:

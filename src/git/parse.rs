@@ -16,6 +16,8 @@ use super::oid::{MaybeZeroOid, Oid};
 pub struct RawRecord {
     /// The new side's mode, such as `100644`; `000000` for a deletion.
     pub new_mode: [u8; 6],
+    /// The old side's object; zero for an addition.
+    pub old_oid: MaybeZeroOid,
     /// The new side's object; zero for a deletion or an unmerged path.
     pub new_oid: MaybeZeroOid,
     /// The status letter: `A`, `M`, `D`, `R`, `C`, `T`, `U`, `X`.
@@ -48,7 +50,7 @@ impl RawRecord {
 pub fn raw_record(meta: &[u8]) -> Result<RawRecord> {
     let meta = meta.strip_prefix(b":").unwrap_or(meta);
     let fields: Vec<&[u8]> = meta.split(|&b| b == b' ').collect();
-    let [_, new_mode, _, new_oid, status] = fields[..] else {
+    let [_, new_mode, old_oid, new_oid, status] = fields[..] else {
         bail!("git wrote an unexpected diff record {}", quote(meta));
     };
     let new_mode: [u8; 6] = new_mode
@@ -56,12 +58,21 @@ pub fn raw_record(meta: &[u8]) -> Result<RawRecord> {
         .ok()
         .filter(|m: &[u8; 6]| m.iter().all(|b| (b'0'..=b'7').contains(b)))
         .with_context(|| format!("git wrote a diff record with a bad mode {}", quote(meta)))?;
-    let new_oid = MaybeZeroOid::from_hex(new_oid)
-        .with_context(|| format!("git wrote a diff record with a bad object id {}", quote(meta)))?;
+    let bad_oid = || format!("git wrote a diff record with a bad object id {}", quote(meta));
+    let old_oid = MaybeZeroOid::from_hex(old_oid).with_context(bad_oid)?;
+    let new_oid = MaybeZeroOid::from_hex(new_oid).with_context(bad_oid)?;
     let Some(&status) = status.first().filter(|s| s.is_ascii_uppercase()) else {
         bail!("git wrote a diff record without a status {}", quote(meta));
     };
-    Ok(RawRecord { new_mode, new_oid, status })
+    Ok(RawRecord { new_mode, old_oid, new_oid, status })
+}
+
+/// The old blob of a patch's `index OLD..NEW[ MODE]` line (after
+/// `index `); `None` for a new file (all zeros).
+pub fn index_line_old_oid(ids: &[u8]) -> Option<Oid> {
+    let range = ids.split(|&b| b == b' ').next()?;
+    let dots = memchr::memmem::find(range, b"..")?;
+    Oid::from_hex(&range[..dots]).ok().filter(|oid| !oid.is_zero())
 }
 
 /// The new blob of a patch's `index OLD..NEW[ MODE]` line (after `index `).
@@ -277,6 +288,8 @@ mod tests {
         assert_eq!(index_line_new_oid(format!("{a}..{b}").as_bytes()).map(|o| o.to_string()), Some(b));
         assert_eq!(index_line_new_oid(b"abc..def"), None);
         assert_eq!(index_line_new_oid(b"no dots"), None);
+        assert_eq!(index_line_old_oid(line.as_bytes()).map(|o| o.to_string()), Some(a));
+        assert_eq!(index_line_old_oid(format!("{}..{}", "0".repeat(40), oid('b')).as_bytes()), None);
     }
 
     #[test]

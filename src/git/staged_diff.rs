@@ -14,19 +14,27 @@ use std::process::ChildStdout;
 
 use anyhow::{Context, Result, bail};
 
+use super::blob_diff::EVERY_LINE;
 use super::command::Running;
-use super::{Oid, parse};
+use super::{MaybeZeroOid, Oid, parse};
 
 /// A file whose content changed.
 ///
 /// A file git's diff takes for binary (by content, by attribute, or for
-/// being over 32 MiB, which git then never loads) counts as added whole.
+/// being over 32 MiB, which git then never loads) counts as added whole,
+/// unless guard diffs it itself (`old_blob`).
 #[derive(Debug, Clone)]
 pub struct ChangedFile {
     /// Its path.
     pub path: Vec<u8>,
     /// Its new content.
     pub blob: Oid,
+    /// The old content of a modified file whose added lines git did not
+    /// give: git showed it as binary (UTF-16 text is, to git), or this is
+    /// a partial clone, where git's patch would need an old blob the clone
+    /// may lack. The reader of the new content diffs the two itself
+    /// (`blob_diff.rs`) when it is text.
+    pub old_blob: Option<Oid>,
     /// Whether the path is new (added, renamed or copied).
     pub new_path: bool,
     /// Line ranges (1-based, inclusive) the change adds.
@@ -38,6 +46,9 @@ pub struct ChangedFile {
 pub struct StagedDiff {
     git: Running,
     stdout: BufReader<ChildStdout>,
+    /// Whether git writes no patch (a partial clone): every modified file
+    /// is then diffed by guard.
+    without_patch: bool,
 }
 
 /// The modified files of a staged diff, whose added lines git writes last
@@ -50,12 +61,14 @@ pub struct PendingHunks {
 impl StagedDiff {
     /// Starts comparing the staged index with HEAD. One call gives the
     /// changed files (raw, NUL separated) and then their hunks (patch, zero
-    /// context).
+    /// context). In a partial clone (`partial_clone`) git writes no patch:
+    /// it would need each modified file's old blob, which such a clone may
+    /// lack and git would fetch (guard forbids it, so git would fail).
     ///
     /// # Errors
     /// git cannot be started.
-    pub fn spawn() -> Result<StagedDiff> {
-        let command = super::command::command(&[
+    pub fn spawn(partial_clone: bool) -> Result<StagedDiff> {
+        let mut args = vec![
             // git diffs a file over this size as binary, without loading
             // it: such a file counts as added whole, and guard streams it.
             "-c",
@@ -63,8 +76,11 @@ impl StagedDiff {
             "diff",
             "--cached",
             "--raw",
-            "--patch",
-            "--unified=0",
+        ];
+        if !partial_clone {
+            args.extend(["--patch", "--unified=0"]);
+        }
+        args.extend([
             "-z",
             "--no-abbrev",
             "--full-index",
@@ -74,8 +90,12 @@ impl StagedDiff {
             "--ignore-submodules",
             "--no-color",
         ]);
-        let (git, stdout) = Running::spawn(command, "git diff --cached")?;
-        Ok(StagedDiff { git, stdout: BufReader::with_capacity(1 << 16, stdout) })
+        let (git, stdout) = Running::spawn(super::command::command(&args), "git diff --cached")?;
+        Ok(StagedDiff {
+            git,
+            stdout: BufReader::with_capacity(1 << 16, stdout),
+            without_patch: partial_clone,
+        })
     }
 
     /// The files the staged index changes, from the list git writes before
@@ -110,13 +130,17 @@ impl StagedDiff {
             let file = ChangedFile {
                 path,
                 blob,
+                old_blob: None,
                 new_path: !matches!(record.status, b'M' | b'T'),
                 added: Vec::new(),
             };
-            match record.status {
-                b'A' => known.push(ChangedFile { added: vec![1..=usize::MAX], ..file }),
+            match (record.status, record.old_oid) {
+                (b'A', _) => known.push(ChangedFile { added: vec![EVERY_LINE], ..file }),
                 // Exact renames and copies (`--find-renames=100%`).
-                b'R' | b'C' => known.push(file),
+                (b'R' | b'C', _) => known.push(file),
+                (_, MaybeZeroOid::Oid(old)) if self.without_patch => {
+                    known.push(ChangedFile { added: vec![EVERY_LINE], old_blob: Some(old), ..file });
+                }
                 _ => modified.push(file),
             }
         }
@@ -181,14 +205,16 @@ const MAX_HEADER_LINE: usize = 64 << 10;
 /// Hunks are matched to files by the new blob id on each patch's
 /// `index OLD..NEW` line (a type change prints two patches, a conflict none,
 /// so order alone would not do). A file git shows as binary (`Binary files
-/// … differ`, by content or by a `-diff` attribute) counts as added whole:
-/// guard judges binary itself.
+/// … differ`, by content or by a `-diff` attribute) counts as added whole,
+/// with its old blob so that UTF-16 text is diffed by guard: guard judges
+/// binary itself.
 fn add_hunks(patch: &mut dyn BufRead, files: &mut [ChangedFile]) -> Result<()> {
     let mut by_blob: HashMap<Oid, Vec<usize>> = HashMap::new();
     for (index, file) in files.iter().enumerate() {
         by_blob.entry(file.blob).or_default().push(index);
     }
     let mut current: &[usize] = &[];
+    let mut old = None;
     let mut line = Vec::new();
     loop {
         let next = patch.fill_buf().context("reading git diff --cached")?;
@@ -212,6 +238,7 @@ fn add_hunks(patch: &mut dyn BufRead, files: &mut [ChangedFile]) -> Result<()> {
         if line.starts_with(b"diff --git ") {
             current = &[];
         } else if let Some(ids) = line.strip_prefix(b"index ") {
+            old = parse::index_line_old_oid(ids);
             let new = parse::index_line_new_oid(ids);
             current = new.and_then(|new| by_blob.get(&new)).map_or(&[], Vec::as_slice);
         } else if let Some(header) = line.strip_prefix(b"@@ ") {
@@ -219,7 +246,10 @@ fn add_hunks(patch: &mut dyn BufRead, files: &mut [ChangedFile]) -> Result<()> {
                 current.iter().for_each(|&index| files[index].added.push(range.clone()));
             }
         } else if line.starts_with(b"Binary files ") {
-            current.iter().for_each(|&index| files[index].added = vec![1..=usize::MAX]);
+            for &index in current {
+                files[index].added = vec![EVERY_LINE];
+                files[index].old_blob = old;
+            }
         }
     }
     Ok(())
@@ -253,6 +283,7 @@ mod tests {
         ChangedFile {
             path: b"f".to_vec(),
             blob: Oid::from_hex(blob.as_bytes()).unwrap(),
+            old_blob: None,
             new_path: false,
             added: vec![],
         }
@@ -270,6 +301,8 @@ mod tests {
         add_hunks(&mut patch.as_bytes(), &mut files).unwrap();
         assert_eq!(files[0].added, vec![1..=2]);
         assert_eq!(files[1].added, vec![1..=usize::MAX]);
+        assert_eq!(files[1].old_blob, Some(Oid::from_hex(a.as_bytes()).unwrap()));
+        assert_eq!(files[0].old_blob, None);
         let bad = format!("index {a}..{b}\n@@ -1 +x @@\n");
         assert!(add_hunks(&mut bad.as_bytes(), &mut files).is_err());
     }

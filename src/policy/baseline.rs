@@ -40,15 +40,17 @@ struct File {
     accepted: Vec<Entry>,
 }
 
-/// Reads the baseline at `path`, if there is one.
+/// Reads the baseline at the root of the work tree `root`, if there is one.
 ///
 /// # Errors
-/// A file that cannot be read or parsed; the message names the line.
-pub fn read(path: &Path) -> Result<Option<Vec<Entry>>> {
+/// A file that cannot be read or parsed (the message names the line), or
+/// a symbolic link that leads outside the work tree.
+pub fn read(root: &Path) -> Result<Option<Vec<Entry>>> {
+    let path = &root.join(FILE_NAME);
     if std::fs::symlink_metadata(path).is_err_and(|err| err.kind() == std::io::ErrorKind::NotFound) {
         return Ok(None);
     }
-    let text = crate::small_file::read(path, MAX_SIZE)?;
+    let text = crate::small_file::read_inside(path, root, MAX_SIZE)?;
     let file: File = toml::from_str(&text).map_err(|err| {
         let line = err.span().map_or(0, |span| text[..span.start.min(text.len())].matches('\n').count() + 1);
         let message = safe_text::parser_message(err.message(), &["accepted", "fingerprint", "rule", "path"]);
@@ -104,10 +106,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
         std::fs::write(&path, render(&entries)).unwrap();
-        let read = read(&path).unwrap().unwrap();
+        let read = read(dir.path()).unwrap().unwrap();
         assert_eq!(read.iter().map(|e| e.fingerprint.as_str()).collect::<Vec<_>>(), ["aa", "bb"]);
         assert_eq!(read[1].path, "a \"quoted\" path");
         std::fs::write(&path, "accepted = [ { fingerprint = 1 } ]\n").unwrap();
-        assert!(format!("{:#}", super::read(&path).unwrap_err()).contains(":1:"));
+        assert!(format!("{:#}", super::read(dir.path()).unwrap_err()).contains(":1:"));
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
-use crate::report::{Coverage, heading, shown_path, shown_secret, write_too_large};
+use crate::report::{Coverage, heading, shown_path, shown_secret, write_not_read};
 use crate::scan::finding::{Finding, SourceKind};
 
 /// One block per finding, then a one-line summary.
@@ -57,7 +57,7 @@ pub fn write(
         }
         writeln!(out)?;
     }
-    write_too_large(out, coverage, show_secrets)?;
+    write_not_read(out, coverage, show_secrets)?;
     let files: BTreeSet<_> = findings.iter().map(|f| &f.path).collect();
     let more = coverage.summary_suffix();
     match findings.len() {

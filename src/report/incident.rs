@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use crate::datetime::format_utc;
-use crate::report::{Coverage, shown_path, shown_secret, write_too_large};
+use crate::report::{Coverage, shown_path, shown_secret, write_not_read};
 use crate::scan::finding::{Finding, SourceKind};
 
 /// Writes the grouped report. `findings` come grouped by fingerprint, as
@@ -62,7 +62,7 @@ pub fn write(
         }
         writeln!(out)?;
     }
-    write_too_large(out, coverage, show_secrets)?;
+    write_not_read(out, coverage, show_secrets)?;
     match groups.len() {
         0 => writeln!(out, "{}", coverage.summary_without_findings(" in the history")),
         n => {

@@ -49,30 +49,44 @@ struct Document<'a> {
     errors: usize,
 }
 
-/// Content not read for its size: `{"path", "blob", "size", "limit",
-/// "reason": "too-large"}`.
+/// Content not read: for its size, `{"path", "blob", "size", "limit",
+/// "reason": "too-large"}`; not in a partial clone, `{"path", "blob",
+/// "reason": "not-local", "hint"}`.
 #[derive(Serialize)]
 struct Skipped<'a> {
     path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     blob: Option<&'a str>,
-    size: u64,
-    limit: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<u64>,
     reason: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hint: Option<String>,
 }
 
 fn skipped(coverage: &Coverage, show_secrets: bool) -> Vec<Skipped<'_>> {
-    coverage
-        .too_large
-        .iter()
-        .map(|skip| Skipped {
-            path: skip.path.as_ref().map(|p| masked_name(&p.to_string_lossy(), show_secrets).into_owned()),
-            blob: skip.blob.as_deref(),
-            size: skip.size,
-            limit: coverage.limit,
-            reason: "too-large",
-        })
-        .collect()
+    let shown = |path: &Option<std::path::PathBuf>| {
+        path.as_ref().map(|p| masked_name(&p.to_string_lossy(), show_secrets).into_owned())
+    };
+    let too_large = coverage.too_large.iter().map(|skip| Skipped {
+        path: shown(&skip.path),
+        blob: skip.blob.as_deref(),
+        size: Some(skip.size),
+        limit: Some(coverage.limit),
+        reason: "too-large",
+        hint: None,
+    });
+    let not_local = coverage.not_local.iter().map(|skip| Skipped {
+        path: shown(&skip.path),
+        blob: Some(&skip.blob),
+        size: None,
+        limit: None,
+        reason: "not-local",
+        hint: Some(coverage.partial_clone_hint()),
+    });
+    too_large.chain(not_local).collect()
 }
 
 fn record(finding: &Finding, show_secrets: bool) -> Record<'_> {

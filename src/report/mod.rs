@@ -41,14 +41,18 @@ pub struct Options {
 }
 
 /// What a scan did not look at, which its report must say: content over
-/// the size limit, and how many errors (said on standard error as they
-/// happened) left it incomplete.
+/// the size limit, blobs a partial clone never fetched, and how many
+/// errors (said on standard error as they happened) left it incomplete.
 #[derive(Debug, Clone, Default)]
 pub struct Coverage {
     /// Content skipped for its size.
     pub too_large: Vec<TooLarge>,
     /// The size limit, in bytes.
     pub limit: u64,
+    /// Blobs not in this partial clone (guard never fetches).
+    pub not_local: Vec<NotLocal>,
+    /// The remote a partial clone fetches from, for the hint.
+    pub promisor: Option<String>,
     /// How many things could not be read.
     pub errors: usize,
     /// What content without a path is (`<stdin>`, `a commit message`).
@@ -66,24 +70,66 @@ pub struct TooLarge {
     pub size: u64,
 }
 
+/// A blob a partial clone never fetched, so not read.
+#[derive(Debug, Clone)]
+pub struct NotLocal {
+    /// A path that held it.
+    pub path: Option<std::path::PathBuf>,
+    /// The blob.
+    pub blob: String,
+}
+
 impl Coverage {
     /// Whether everything was looked at.
     pub fn is_complete(&self) -> bool {
-        self.too_large.is_empty() && self.errors == 0
+        self.too_large.is_empty() && self.not_local.is_empty() && self.errors == 0
+    }
+
+    /// Whether content was skipped (for `--fail-on-skip`).
+    pub fn skipped_content(&self) -> bool {
+        !self.too_large.is_empty() || !self.not_local.is_empty()
+    }
+
+    /// What was not read, as the closing line says it (`was`: with a
+    /// verb, "1 item was over the size limit not read").
+    fn not_read(&self, was: bool) -> String {
+        let mut parts = Vec::new();
+        let count = self.too_large.len();
+        if count > 0 {
+            let items =
+                if was { plural(count, "item was", "items were") } else { plural(count, "item", "items") };
+            parts.push(format!("{count} {items} over the size limit not read"));
+        }
+        let count = self.not_local.len();
+        if count > 0 {
+            let blobs =
+                if was { plural(count, "blob was", "blobs were") } else { plural(count, "blob", "blobs") };
+            parts.push(format!("{count} {blobs} not read, not being in this partial clone"));
+        }
+        parts.join(" and ")
+    }
+
+    /// What to do about what was not read.
+    fn remedy(&self) -> &'static str {
+        match (self.too_large.is_empty(), self.not_local.is_empty()) {
+            (false, true) => "raise --max-file-size, or --fail-on-skip to fail",
+            (true, false) => "fetch them as said above, or --fail-on-skip to fail",
+            _ => "see above; --fail-on-skip to fail",
+        }
     }
 
     /// The closing line when no finding was made: never "no secrets found"
     /// about what was not read. `scope` is what was scanned ("", " in the
     /// history").
     pub fn summary_without_findings(&self, scope: &str) -> String {
-        match (self.errors, self.too_large.len()) {
-            (0, 0) => format!("guard: no secrets found{scope}"),
-            (0, skipped) => format!(
-                "guard: no secrets found{scope} in what was read, but {skipped} {} over the size limit not read \
-                 (raise --max-file-size, or --fail-on-skip to fail)",
-                plural(skipped, "item was", "items were")
+        match self.errors {
+            0 if !self.skipped_content() => format!("guard: no secrets found{scope}"),
+            0 => format!(
+                "guard: no secrets found{scope} in what was read, but {} ({})",
+                self.not_read(true),
+                self.remedy()
             ),
-            (errors, _) => format!(
+            errors => format!(
                 "guard: the scan is incomplete: {errors} {} (above); nothing is known of what was not read",
                 plural(errors, "error", "errors")
             ),
@@ -92,16 +138,28 @@ impl Coverage {
 
     /// What follows the count of findings when the scan was incomplete.
     pub fn summary_suffix(&self) -> String {
-        match (self.errors, self.too_large.len()) {
-            (0, 0) => String::new(),
-            (0, skipped) => {
-                format!("; {skipped} {} over the size limit not read", plural(skipped, "item", "items"))
-            }
-            (errors, _) => {
+        match self.errors {
+            0 if !self.skipped_content() => String::new(),
+            0 => format!("; {}", self.not_read(false)),
+            errors => {
                 format!("; the scan is incomplete: {errors} {} (above)", plural(errors, "error", "errors"))
             }
         }
     }
+
+    /// How to fetch what a partial clone lacks, for reports and errors.
+    pub fn partial_clone_hint(&self) -> String {
+        partial_clone_hint(self.promisor.as_deref().unwrap_or("origin"))
+    }
+}
+
+/// How to fetch what the partial clone whose promisor is `remote` lacks.
+pub fn partial_clone_hint(remote: &str) -> String {
+    format!(
+        "this is a partial clone: git fetches such blobs from `{remote}` on demand, which guard never lets it \
+         do; `git config --unset remote.{remote}.partialclonefilter && git fetch --refetch {remote}` fetches \
+         every blob (`git cat-file -e BLOB` one), else only what is local is scanned"
+    )
 }
 
 fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
@@ -127,22 +185,35 @@ pub fn write(
     out.flush()
 }
 
-/// The lines that list what was skipped for its size, for the human reports.
+/// The lines that list what was not read (for its size, or not in a
+/// partial clone), for the human reports.
 ///
 /// # Errors
 /// A write error.
-pub fn write_too_large(out: &mut dyn Write, coverage: &Coverage, show_secrets: bool) -> io::Result<()> {
+pub fn write_not_read(out: &mut dyn Write, coverage: &Coverage, show_secrets: bool) -> io::Result<()> {
+    let place = |path: Option<&Path>| {
+        path.map_or_else(|| coverage.unnamed.to_owned(), |path| shown_path(path, show_secrets))
+    };
     for skip in &coverage.too_large {
-        let place = skip
-            .path
-            .as_deref()
-            .map_or_else(|| coverage.unnamed.to_owned(), |path| shown_path(path, show_secrets));
         let blob = skip.blob.as_ref().map(|oid| format!("blob {oid} at ")).unwrap_or_default();
         writeln!(
             out,
-            "guard: not read: {blob}{place}: {} bytes is over the size limit of {} bytes (--max-file-size)",
-            skip.size, coverage.limit
+            "guard: not read: {blob}{}: {} bytes is over the size limit of {} bytes (--max-file-size)",
+            place(skip.path.as_deref()),
+            skip.size,
+            coverage.limit
         )?;
+    }
+    for skip in &coverage.not_local {
+        writeln!(
+            out,
+            "guard: not read: blob {} at {}: not in this partial clone",
+            skip.blob,
+            place(skip.path.as_deref())
+        )?;
+    }
+    if !coverage.not_local.is_empty() {
+        writeln!(out, "guard: {}", coverage.partial_clone_hint())?;
     }
     Ok(())
 }

@@ -63,7 +63,7 @@ pub fn check_push(repo: &Repo, pipeline: &Pipeline, url: &str, lines: &[PushLine
                     super::blob::check_blob(
                         repo,
                         pipeline,
-                        file.blob,
+                        (file.blob, file.old_blob),
                         origin,
                         &file.added,
                         &mut scratch,

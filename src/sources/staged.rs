@@ -47,7 +47,15 @@ fn check_files(repo: &Repo, pipeline: &Pipeline, changes: Vec<ChangedFile>) -> R
         if file.added.is_empty() {
             continue;
         }
-        super::blob::check_blob(repo, pipeline, file.blob, origin, &file.added, &mut scratch, &mut results)?;
+        super::blob::check_blob(
+            repo,
+            pipeline,
+            (file.blob, file.old_blob),
+            origin,
+            &file.added,
+            &mut scratch,
+            &mut results,
+        )?;
     }
     Ok(results)
 }

@@ -13,7 +13,7 @@ use anyhow::Result;
 use crate::git::Repo;
 use crate::git::inventory::{CommitIdx, PathIdx};
 use crate::git::log::Selection;
-use crate::pipeline::{Origin, Pipeline, Results, Scratch, Skip};
+use crate::pipeline::{Origin, Pipeline, Results, Scratch, Skip, SkipReason};
 use crate::progress::Progress;
 use crate::scan::finding::{Finding, SourceKind};
 use attribution::Place;
@@ -38,7 +38,8 @@ pub struct HistoryScan {
 ///
 /// # Errors
 /// A revision that does not resolve, or a history that cannot be walked.
-/// Missing blobs do not stop the scan; they are listed as errors.
+/// Missing blobs do not stop the scan; they are listed as errors, or in a
+/// partial clone as not read.
 pub fn check_history(
     repo: &Repo,
     pipeline: &Pipeline,
@@ -58,14 +59,22 @@ pub fn check_history(
         let oid = inventory.blob(blob).oid;
         scan.results.skipped.push(Skip { path: Some(first_path(blob)), blob: Some(oid), reason });
     }
-    scan.results.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    // In a partial clone a missing blob was never fetched: not read, and
+    // said so; elsewhere it is damage, an error.
+    let partial_clone = repo.promisor_remote().is_some();
     for &blob in &blobs.missing {
         let oid = inventory.blob(blob).oid;
+        if partial_clone {
+            let reason = SkipReason::NotLocal;
+            scan.results.skipped.push(Skip { path: Some(first_path(blob)), blob: Some(oid), reason });
+            continue;
+        }
         let problem = repo.unreadable_object(oid);
         scan.results
             .errors
             .push(format!("{problem} (a blob at {} in the history)", first_path(blob).display()));
     }
+    scan.results.skipped.sort_by(|a, b| a.path.cmp(&b.path));
 
     // Messages, then every path the history had.
     let mut scratch = Scratch::default();
