@@ -172,7 +172,7 @@ pub fn inside_repository(dir: &Path, configured: Option<&Path>, repository: &[Pa
         None => "make .git/hooks a plain directory",
     };
     let resolved = match resolve(lexical)? {
-        Resolved::Inside(path) => path,
+        Resolved::Leads(path) => path,
         Resolved::Dangling { link, target } => {
             let through = if link == lexical {
                 String::new()
@@ -208,7 +208,7 @@ pub fn inside_repository(dir: &Path, configured: Option<&Path>, repository: &[Pa
 /// Where a path leads with its symbolic links followed.
 enum Resolved {
     /// To this path (its missing tail taken as written).
-    Inside(PathBuf),
+    Leads(PathBuf),
     /// Nowhere: `link` points at `target`, which does not exist.
     Dangling { link: PathBuf, target: PathBuf },
 }
@@ -229,7 +229,7 @@ fn resolve(path: &Path) -> Result<Resolved> {
                             resolved.push(part);
                         }
                     }
-                    return Ok(Resolved::Inside(resolved));
+                    return Ok(Resolved::Leads(resolved));
                 }
                 Err(_) if meta.is_symlink() => {
                     let target = fs::read_link(existing)
@@ -241,7 +241,7 @@ fn resolve(path: &Path) -> Result<Resolved> {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 let (Some(parent), Some(last)) = (existing.parent(), existing.components().next_back())
                 else {
-                    return Ok(Resolved::Inside(path.to_path_buf()));
+                    return Ok(Resolved::Leads(path.to_path_buf()));
                 };
                 missing.push(last.as_os_str());
                 existing = parent;
