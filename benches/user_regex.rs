@@ -29,7 +29,7 @@ fn bench(c: &mut Criterion) {
 
     let admitted = "(?:(?:(?:[a-z]{1,20}){1,20}){1})z";
     let config = load(admitted).expect("a pattern within the budget loads");
-    let pipeline = Pipeline::new(&config, Vec::new()).expect("the plan").without_size_limit();
+    let pipeline = Pipeline::new(&config).expect("the plan").without_size_limit();
     // Lower-case words that hold the keyword and never the final `z`: the
     // worst case for the pattern, every position a start and none a match.
     let line = b"abacus abbey abbot abduct abide ability abloom aboard abound about above\n";

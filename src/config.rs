@@ -1,7 +1,7 @@
-//! `guard.toml`: the schema, where it is found, merging the repository's file
-//! with the user's, and validation that names the file, line and rule of
-//! every mistake. Knows nothing of git or of matching, beyond compiling user
-//! patterns once to check them.
+//! `guard.toml`: the schema, reading and merging files, and validation that
+//! names the file, line and rule of every mistake. Which files apply, and
+//! to what, is `commands/plan.rs`. Knows nothing of git or of matching,
+//! beyond compiling user patterns once to check them.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -140,20 +140,6 @@ struct ScanSchema {
     max_file_size: Option<Spanned<String>>,
 }
 
-/// Where the configuration comes from.
-#[derive(Debug, Clone, Default)]
-pub struct Sources {
-    /// `--config FILE`: used instead of the work tree's file.
-    pub explicit: Option<PathBuf>,
-    /// The work tree root, whose `guard.toml` applies when it exists.
-    pub work_tree: Option<PathBuf>,
-    /// `guard.toml` as committed in HEAD, for bare repositories (no work
-    /// tree): used when neither of the above applies.
-    pub head: Option<String>,
-    /// The user's config file (see [`user_config_path`]), when it exists.
-    pub user: Option<PathBuf>,
-}
-
 /// `$XDG_CONFIG_HOME/guard/guard.toml`, else `$HOME/.config/guard/guard.toml`.
 pub fn user_config_path() -> Option<PathBuf> {
     let base =
@@ -163,36 +149,77 @@ pub fn user_config_path() -> Option<PathBuf> {
     Some(base.join("guard").join(FILE_NAME))
 }
 
-/// Reads and merges the configuration files.
+/// Reads and checks the config file at `file`.
 ///
 /// # Errors
 /// A file that cannot be read, is not a regular file, is larger than
 /// [`MAX_CONFIG_SIZE`], is not valid TOML, has an unknown key, or holds an
 /// invalid rule, regex, glob or size; the message names the file, the line,
 /// the key and the rule, and shows a value only redacted.
-pub fn load(sources: &Sources) -> Result<Config> {
+pub fn read(file: &Path) -> Result<Config> {
+    let text = crate::small_file::read(file, MAX_CONFIG_SIZE)?;
+    parse(&text, file)
+}
+
+/// [`read`] for a file that must resolve inside the directory `root` (a
+/// work tree's `guard.toml`): a symbolic link out of it is an error.
+///
+/// # Errors
+/// As [`read`], or such a link.
+pub fn read_inside(file: &Path, root: &Path) -> Result<Config> {
+    let text = crate::small_file::read_inside(file, root, MAX_CONFIG_SIZE)?;
+    parse(&text, file)
+}
+
+/// Parses and checks one config file's `text`, read from `file`.
+///
+/// # Errors
+/// As [`read`].
+pub fn parse(text: &str, file: &Path) -> Result<Config> {
     let mut config = Config::default();
-    if let Some(file) = &sources.explicit {
-        let text = crate::small_file::read(file, MAX_CONFIG_SIZE)?;
-        merge_text(&mut config, &text, file)?;
-    } else if let Some(root) = sources.work_tree.as_ref().filter(|root| root.join(FILE_NAME).exists()) {
-        let file = root.join(FILE_NAME);
-        let text = crate::small_file::read_inside(&file, root, MAX_CONFIG_SIZE)?;
-        merge_text(&mut config, &text, &file)?;
-    } else if let Some(text) = &sources.head {
-        merge_text(&mut config, text, Path::new("HEAD:guard.toml"))?;
-    }
-    if let Some(file) = sources.user.as_ref().filter(|f| f.exists()) {
-        let text = crate::small_file::read(file, MAX_CONFIG_SIZE)?;
-        merge_text(&mut config, &text, file)?;
-    }
+    merge_text(&mut config, text, file)?;
     Ok(config)
+}
+
+impl Config {
+    /// Adds `other` after this: its rules with new ids, its lists, its
+    /// size limit when this has none.
+    pub fn merge(&mut self, other: Config) {
+        for rule in other.rules {
+            if !self.rules.iter().any(|r| r.rule.id == rule.rule.id) {
+                self.rules.push(rule);
+            }
+        }
+        self.disabled.extend(other.disabled);
+        self.allow_paths.extend(other.allow_paths);
+        self.allow_regexes.extend(other.allow_regexes);
+        self.stopwords.extend(other.stopwords);
+        self.path_deny.extend(other.path_deny);
+        self.path_allow.extend(other.path_allow);
+        self.max_file_size = self.max_file_size.or(other.max_file_size);
+        self.files.extend(other.files);
+        self.audit_sensitive.extend(other.audit_sensitive);
+    }
+
+    /// What makes guard detect: the rules, the denied names, the size
+    /// limit and the audit's patterns, without any acceptance. Such
+    /// entries apply as soon as they are written.
+    pub fn detection(&self) -> Config {
+        Config {
+            rules: self.rules.clone(),
+            path_deny: self.path_deny.clone(),
+            max_file_size: self.max_file_size,
+            files: self.files.clone(),
+            audit_sensitive: self.audit_sensitive.clone(),
+            ..Config::default()
+        }
+    }
 }
 
 /// Parses one config file's `text` and merges it into `config`.
 ///
 /// # Errors
-/// As [`load`], naming `file`.
+/// As [`read`], naming `file`.
 pub fn merge_text(config: &mut Config, text: &str, file: &Path) -> Result<()> {
     let at = |span: Option<Range<usize>>| match span {
         Some(span) => format!("{}:{}", file.display(), line_of(text, span.start)),
@@ -281,9 +308,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Config> {
-        let mut config = Config::default();
-        merge_text(&mut config, text, Path::new("guard.toml"))?;
-        Ok(config)
+        super::parse(text, Path::new("guard.toml"))
     }
 
     #[test]

@@ -11,13 +11,12 @@ use std::io::{self, Read};
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use crate::config::{Config, DEFAULT_MAX_FILE_SIZE};
 use crate::git::Oid;
-use crate::policy::allow::Filters;
+use crate::policy::acceptance::{self, Accepted};
 use crate::policy::path_policy::PathPolicy;
-use crate::rules::BUILTIN;
 use crate::rules::set::RuleSet;
 use crate::scan::chunk::Chunk;
 use crate::scan::finding::{CommitInfo, Finding, SourceKind};
@@ -37,15 +36,15 @@ pub const WINDOW: usize = 32 << 20;
 /// line) across the cut is seen whole in one of them.
 pub const OVERLAP: usize = 1 << 20;
 
-/// Scanner, path policy and filters, ready to use from many threads.
+/// Scanner and path policy, ready to use from many threads. What the
+/// user accepted by configuration is judged by the command, which knows
+/// which entries count for which commit; inline marks are judged here.
 #[derive(Debug)]
 pub struct Pipeline {
     /// Content rules.
     pub scanner: Scanner,
     /// Names of files that must not be committed.
     pub policy: PathPolicy,
-    /// What the user has accepted.
-    pub filters: Filters,
     /// Content larger than this is skipped and reported; `None`: no limit
     /// (the hooks check a change whole).
     max_size: Option<u64>,
@@ -122,6 +121,8 @@ pub struct Results {
     pub skipped: Vec<Skip>,
     /// What could not be read, with the reason; it makes the scan fail.
     pub errors: Vec<String>,
+    /// Findings accepted, counted by what accepted them.
+    pub accepted: Accepted,
 }
 
 impl Results {
@@ -130,6 +131,9 @@ impl Results {
         self.findings.append(&mut other.findings);
         self.skipped.append(&mut other.skipped);
         self.errors.append(&mut other.errors);
+        for (by, count) in std::mem::take(&mut other.accepted) {
+            *self.accepted.entry(by).or_default() += count;
+        }
     }
 }
 
@@ -141,17 +145,16 @@ pub struct Scratch {
 }
 
 impl Pipeline {
-    /// Builds the plan from `config`, accepting the `baseline` fingerprints.
+    /// Builds the plan from what `config` detects (its rules and denied
+    /// names; its acceptance is not the pipeline's).
     ///
     /// # Errors
-    /// A disabled id that names no rule.
-    pub fn new(config: &Config, baseline: Vec<String>) -> Result<Pipeline> {
-        let rules = effective_rules(config)?;
-        let matcher = Matcher::new(rules)?;
+    /// A pattern that does not compile (checked when it was loaded).
+    pub fn new(config: &Config) -> Result<Pipeline> {
+        let matcher = Matcher::new(RuleSet::new(&config.rules))?;
         Ok(Pipeline {
             scanner: Scanner::new(matcher),
-            policy: PathPolicy::new(&config.path_deny, &config.path_allow, &config.disabled)?,
-            filters: Filters::new(&config.allow_paths, &config.allow_regexes, &config.stopwords, baseline)?,
+            policy: PathPolicy::new(&config.path_deny)?,
             max_size: Some(config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE)),
         })
     }
@@ -159,6 +162,11 @@ impl Pipeline {
     /// The plan without a size limit: what the hooks check, a change whole.
     pub fn without_size_limit(self) -> Pipeline {
         Pipeline { max_size: None, ..self }
+    }
+
+    /// The same plan with a size limit of `max` bytes (`--max-file-size`).
+    pub fn with_size_limit(self, max: u64) -> Pipeline {
+        Pipeline { max_size: Some(max), ..self }
     }
 
     /// Content larger than this is skipped; `None`: no limit.
@@ -328,7 +336,11 @@ impl Pipeline {
                 lines.iter().any(|wanted| f.line <= *wanted.end() && *wanted.start() <= f.end_line)
             });
         }
-        self.filters.retain(data, found);
+        let before = found.len();
+        found.retain(|f| !crate::policy::allow::has_inline_marker(data, f));
+        if found.len() < before {
+            *out.accepted.entry(acceptance::INLINE.to_owned()).or_default() += before - found.len();
+        }
         let shift = window.offset as usize;
         out.findings.extend(found.drain(..).map(|mut finding| {
             finding.span = finding.span.start + shift..finding.span.end + shift;
@@ -336,15 +348,21 @@ impl Pipeline {
         }));
     }
 
-    /// Appends the findings of `origin`'s path, unless the user accepted
-    /// them: the path policy's (a file that must never be committed) and
-    /// any secret in the name itself (source `file-name`).
+    /// Appends the findings of `origin`'s path: the path policy's (a file
+    /// that must never be committed, its fingerprint bound to the origin's
+    /// blob) and any secret in the name itself (source `file-name`).
     pub fn check_path(&self, origin: Origin<'_>, scratch: &mut Scratch, out: &mut Results) {
         let Some(path) = origin.path else { return };
-        if let Some(finding) = self.policy.check(path, origin.source) {
-            let mut one = vec![finding];
-            self.filters.retain(&[], &mut one);
-            out.findings.extend(one.into_iter().map(|finding| tag(finding, origin)));
+        let content = origin.blob.as_ref().map(Oid::as_bytes);
+        if let Some(mut finding) = self.policy.check(path, origin.source, content) {
+            // A file on disk is bound to the id git would give its content.
+            if origin.blob.is_none()
+                && origin.source == SourceKind::File
+                && let Ok(id) = crate::git::blob_id_of_file(path)
+            {
+                finding = self.policy.check(path, origin.source, Some(id.as_bytes())).unwrap_or(finding);
+            }
+            out.findings.push(tag(finding, origin));
         }
         let name = path.as_os_str().as_encoded_bytes();
         self.check_name(name, path, SourceKind::FileName, origin, scratch, out);
@@ -376,7 +394,6 @@ impl Pipeline {
         let found = &mut scratch.found;
         found.clear();
         self.scanner.scan(&Chunk::new(name, source).at(Some(place)), &mut scratch.scan, found);
-        self.filters.retain(name, found);
         out.findings.extend(found.drain(..).map(|finding| tag(finding, origin)));
     }
 }
@@ -468,27 +485,6 @@ fn is_extension_key(key: &[u8]) -> bool {
         && rest[digits + 1..].iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
 }
 
-/// The rules in effect: the user's, then the built-in ones, without the
-/// disabled ones.
-///
-/// # Errors
-/// A disabled id that names no rule or path-policy kind.
-pub fn effective_rules(config: &Config) -> Result<RuleSet> {
-    for id in &config.disabled {
-        let known = BUILTIN.iter().any(|r| r.id == id.as_str())
-            || config.rules.iter().any(|r| r.rule.id == id.as_str())
-            || PathPolicy::builtin_ids().any(|p| p == id);
-        if !known {
-            let files: Vec<String> = config.files.iter().map(|f| f.display().to_string()).collect();
-            bail!(
-                "{}: [rules] disable: no rule has the id {id:?} (see `guard rules list`)",
-                files.join(", ")
-            );
-        }
-    }
-    Ok(RuleSet::new(&config.rules, &config.disabled))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -502,7 +498,7 @@ mod tests {
     }
 
     fn plan() -> Pipeline {
-        Pipeline::new(&Config::default(), Vec::new()).unwrap().without_size_limit()
+        Pipeline::new(&Config::default()).unwrap().without_size_limit()
     }
 
     fn found(results: &Results) -> Vec<(String, usize, usize, usize, usize)> {

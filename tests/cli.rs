@@ -230,22 +230,44 @@ negative_examples = ["key = acme_{{hex:8}}"]
     write(dir.path(), "k8s/db.secret.yaml", "kind: Secret\n");
     write(dir.path(), "dev.pem", "not a key\n");
     git(dir.path(), &["init", "-q"]);
+    let rules_found = |out: &std::process::Output| -> Vec<String> {
+        stdout(out)
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["rule_id"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    // Detection applies at once; acceptance only once committed.
+    let out = guard(dir.path()).args(["scan", "--format", "jsonl"]).run();
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let all = ["file-private-key", "file-custom", "aws-access-key-id", "acme-token", "github-pat-classic"];
+    assert_eq!(rules_found(&out), all);
+    assert!(!stderr(&out).contains("accepted"), "{}", stderr(&out));
+    git(dir.path(), &["add", "guard.toml"]);
+    git(
+        dir.path(),
+        &["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "guard: policy", "--no-verify"],
+    );
     let out = guard(dir.path()).args(["scan", "--format", "jsonl"]).run();
     let text = stdout(&out);
     assert_eq!(code(&out), 1, "{text}{}", stderr(&out));
-    let rules: Vec<String> = text
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["rule_id"].as_str().unwrap().to_string()
-        })
-        .collect();
-    assert_eq!(rules, ["file-custom", "acme-token"], "{text}");
+    assert_eq!(rules_found(&out), ["file-custom", "acme-token"], "{text}");
+    let said = stderr(&out);
+    assert!(said.contains("guard: 3 findings accepted: "), "{said}");
+    for by in
+        ["1 by [allow] paths in guard.toml at HEAD", "1 by [path_policy] allow in", "1 by [rules] disable in"]
+    {
+        assert!(said.contains(by), "{by}: {said}");
+    }
 
     let check = guard(dir.path()).args(["rules", "check"]).run();
     assert_eq!(code(&check), 0, "{}", stdout(&check));
     assert!(stdout(&check).contains(" passed, 0 failed"));
     let list = guard(dir.path()).args(["rules", "list"]).run();
-    assert!(stdout(&list).contains("acme-token") && !stdout(&list).contains("aws-access-key-id "));
+    let listed = stdout(&list);
+    let aws = listed.lines().find(|l| l.starts_with("aws-access-key-id ")).unwrap_or_default();
+    assert!(listed.contains("acme-token") && aws.contains("[disabled by guard.toml at HEAD ("), "{listed}");
 }
 
 #[test]

@@ -21,7 +21,7 @@ fn config_fuzz_inputs_load_or_fail_without_panicking() {
         let Ok(text) = std::str::from_utf8(&data) else { continue };
         let mut config = Config::default();
         if merge_text(&mut config, text, Path::new("guard.toml")).is_ok() {
-            let _ = Pipeline::new(&config, Vec::new());
+            let _ = Pipeline::new(&config);
         }
     }
 }

@@ -544,7 +544,7 @@ fn an_existing_git_lfs_pre_push_hook_still_runs_with_the_same_input() {
 }
 
 #[test]
-fn a_baselined_secret_does_not_block_when_re_added_but_a_new_one_does() {
+fn a_baseline_accepts_once_committed_on_its_own_and_a_new_secret_still_blocks() {
     let repo = TempRepo::new();
     let accepted = expand(GITHUB, 30);
     repo.write("fixtures/sample.env.txt", format!("TOKEN={accepted}\n"));
@@ -557,8 +557,22 @@ fn a_baselined_secret_does_not_block_when_re_added_but_a_new_one_does() {
     assert_eq!(code(&repo.guard().arg("baseline").run()), 2, "no silent overwrite without --update");
     install(&repo);
     repo.git(&["add", "."]);
+    // The baseline in the same commit accepts nothing: the block says the
+    // two steps.
+    let (exit, err) = commit(&repo, &["-m", "accepted findings"]);
+    assert_eq!(exit, 1, "{err}");
+    assert!(err.contains("2 findings"), "{err}");
+    assert!(err.contains("on its own first (git commit"), "{err}");
+    assert!(err.contains("-- .guard-baseline.toml"), "{err}");
+    // Step one, the baseline alone; step two, the rest, accepted and said.
+    let (exit, err) = commit(&repo, &["-m", "guard: accept findings", "--", ".guard-baseline.toml"]);
+    assert_eq!(exit, 0, "{err}");
     let (exit, err) = commit(&repo, &["-m", "accepted findings"]);
     assert_eq!(exit, 0, "{err}");
+    assert!(
+        err.contains("guard: 2 findings accepted: 2 by the baseline in .guard-baseline.toml at HEAD"),
+        "{err}"
+    );
     // The accepted secret moved to an edited line: still accepted.
     repo.write("fixtures/sample.env.txt", format!("# moved\nOTHER=1\nTOKEN={accepted} # still the sample\n"));
     repo.git(&["add", "."]);

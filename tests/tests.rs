@@ -1,5 +1,6 @@
 //! The one integration-test binary (`autotests = false`): a module per area.
 
+mod acceptance;
 mod accuracy;
 mod assistant_hooks;
 mod audit;

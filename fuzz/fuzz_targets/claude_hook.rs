@@ -14,7 +14,7 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
 static PIPELINE: LazyLock<Pipeline> =
-    LazyLock::new(|| Pipeline::new(&Config::default(), Vec::new()).expect("default pipeline"));
+    LazyLock::new(|| Pipeline::new(&Config::default()).expect("default pipeline"));
 
 /// A directory with a few files for `Read`, `Grep` and `Bash` to name.
 static CWD: LazyLock<PathBuf> = LazyLock::new(|| {

@@ -13,6 +13,6 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let mut config = Config::default();
     if merge_text(&mut config, text, Path::new("guard.toml")).is_ok() {
-        let _ = Pipeline::new(&config, Vec::new());
+        let _ = Pipeline::new(&config);
     }
 });

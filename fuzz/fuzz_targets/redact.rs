@@ -13,7 +13,7 @@ use guard::report::masked::copy_masked;
 use libfuzzer_sys::fuzz_target;
 
 static PIPELINE: LazyLock<Pipeline> =
-    LazyLock::new(|| Pipeline::new(&Config::default(), Vec::new()).expect("default pipeline"));
+    LazyLock::new(|| Pipeline::new(&Config::default()).expect("default pipeline"));
 
 /// Hands out `data` in reads whose sizes cycle through `sizes`.
 struct Pieces<'a> {

@@ -14,7 +14,7 @@ use guard::scan::scanner::ScanScratch;
 use libfuzzer_sys::fuzz_target;
 
 static PIPELINE: LazyLock<Pipeline> =
-    LazyLock::new(|| Pipeline::new(&Config::default(), Vec::new()).expect("default pipeline"));
+    LazyLock::new(|| Pipeline::new(&Config::default()).expect("default pipeline"));
 
 fuzz_target!(|data: &[u8]| {
     let scanner = &PIPELINE.scanner;

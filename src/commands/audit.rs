@@ -10,6 +10,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use super::plan::{Judge, Plan};
 use crate::Outcome;
 use crate::assistant::claude_settings::{self, EMPTY, HOOK_MARKER};
 use crate::assistant::controls::{CLAUDE_SIGNS, IGNORE_FILES, JSON_SETTINGS};
@@ -17,7 +18,7 @@ use crate::assistant::sensitive::{self, DEFAULT_PATTERNS};
 use crate::cli::AuditArgs;
 use crate::git::ConfigScope;
 use crate::hooks::{self, Scope, State};
-use crate::pipeline::{Origin, Pipeline, Results, Scratch};
+use crate::pipeline::{Origin, Results, Scratch};
 use crate::report::audit::{Check, Status};
 use crate::scan::finding::SourceKind;
 
@@ -37,21 +38,20 @@ const FIX_COMMENT: &str = "# Files that hold secrets (added by guard audit --fix
 pub fn run(args: &AuditArgs) -> Result<Outcome> {
     let cwd = std::env::current_dir().context("finding the current directory")?;
     let root = crate::git::work_tree_root(&cwd).context("guard audit works inside a git work tree")?;
-    let config = super::load_config(args.config.as_deref())?;
-    let work_tree = if args.config.is_none() { Some(super::work_tree_or_cwd()?) } else { None };
-    let pipeline = super::pipeline(&config, work_tree.as_deref())?;
+    let (plan, repo) = Plan::for_dir(&root, args.config.as_deref())?;
     let patterns: Vec<String> = DEFAULT_PATTERNS
         .iter()
         .map(|p| (*p).to_string())
-        .chain(config.audit_sensitive.iter().cloned())
+        .chain(plan.config.audit_sensitive.iter().cloned())
         .collect();
     if args.fix {
         fix(&root, &patterns)?;
     }
-    let mut checks = vec![hooks_check(&root, args.ci)?, tracked_check(&root, &pipeline)?];
+    let judged = Judged { plan: &plan, repo: repo.as_ref() };
+    let mut checks = vec![hooks_check(&root, args.ci)?, config_check(&plan), tracked_check(&root, judged)?];
     checks.extend(ignore_file_checks(&root, &patterns)?);
     checks.extend(claude_checks(&root, &patterns)?);
-    checks.extend(json_checks(&root, &pipeline)?);
+    checks.extend(json_checks(&root, judged)?);
     let failed = checks.iter().any(|c| c.status == Status::Fail);
     crate::report::emit(None, |out| crate::report::audit::write(out, &checks, super::format(args.format)))?;
     Ok(if failed { Outcome::Findings } else { Outcome::Clean })
@@ -94,12 +94,44 @@ fn hooks_check(root: &Path, ci: bool) -> Result<Check> {
     })
 }
 
-fn tracked_check(root: &Path, pipeline: &Pipeline) -> Result<Check> {
+/// The plan and the repository whose HEAD judges what a check finds.
+#[derive(Clone, Copy)]
+struct Judged<'a> {
+    plan: &'a Plan,
+    repo: Option<&'a crate::git::Repo>,
+}
+
+impl Judged<'_> {
+    /// Drops what HEAD's files (or the user's) accept.
+    fn accept(&self, results: &mut Results) -> Result<()> {
+        let acceptance = &self.plan.acceptance;
+        acceptance.apply(self.repo, Judge::Head, &mut results.findings, &mut results.accepted)
+    }
+}
+
+/// Fails a configuration whose acceptance leaves every path, every secret
+/// or every rule unscanned.
+fn config_check(plan: &Plan) -> Check {
+    match plan.acceptance.sweeping.as_slice() {
+        [] => check("configuration", Status::Pass, "no file accepts every path, secret or rule"),
+        sweeping => check(
+            "configuration",
+            Status::Fail,
+            format!("{}: the gate is off; narrow it to the files or values meant", sweeping.join("; ")),
+        ),
+    }
+}
+
+fn tracked_check(root: &Path, judged: Judged<'_>) -> Result<Check> {
     let mut results = Results::default();
     let mut scratch = Scratch::default();
     for path in crate::git::tracked_files(root)? {
-        pipeline.check_path(Origin::file(SourceKind::File, &path), &mut scratch, &mut results);
+        let file = root.join(&path);
+        let blob = crate::git::blob_id_of_file(&file).ok();
+        let origin = Origin { blob, ..Origin::file(SourceKind::File, &path) };
+        judged.plan.pipeline.check_path(origin, &mut scratch, &mut results);
     }
+    judged.accept(&mut results)?;
     let names: Vec<String> = results
         .findings
         .iter()
@@ -222,7 +254,7 @@ fn claude_checks(root: &Path, patterns: &[String]) -> Result<Vec<Check>> {
     Ok(checks)
 }
 
-fn json_checks(root: &Path, pipeline: &Pipeline) -> Result<Vec<Check>> {
+fn json_checks(root: &Path, judged: Judged<'_>) -> Result<Vec<Check>> {
     let mut checks = Vec::new();
     for file in JSON_SETTINGS {
         let path = root.join(file);
@@ -233,7 +265,14 @@ fn json_checks(root: &Path, pipeline: &Pipeline) -> Result<Vec<Check>> {
         }
         let mut results = Results::default();
         let origin = Origin::file(SourceKind::File, Path::new(file));
-        pipeline.check_content(text.as_bytes(), origin, None, &mut Scratch::default(), &mut results);
+        judged.plan.pipeline.check_content(
+            text.as_bytes(),
+            origin,
+            None,
+            &mut Scratch::default(),
+            &mut results,
+        );
+        judged.accept(&mut results)?;
         let findings = results.findings;
         checks.push(if findings.is_empty() {
             check(*file, Status::Pass, "valid JSON, no secret")

@@ -1,9 +1,11 @@
 //! `guard baseline [--update]`: scan the work tree as `guard scan` would,
 //! ignoring any existing baseline, and write every finding's fingerprint to
-//! `.guard-baseline.toml` at the work tree's root.
+//! `.guard-baseline.toml` (version 2) at the work tree's root. It accepts
+//! nothing until committed.
 
 use anyhow::{Context, Result, bail};
 
+use super::plan::Judge;
 use crate::Outcome;
 use crate::cli::BaselineArgs;
 use crate::policy::baseline::{self, FILE_NAME};
@@ -26,16 +28,17 @@ pub fn run(args: &BaselineArgs) -> Result<Outcome> {
             path.display()
         );
     }
-    let config = super::load_config(None)?;
-    // Today's findings, the accepted ones included.
-    let pipeline = super::pipeline(&config, None)?;
+    let (plan, repo) = super::plan::Plan::for_cwd(None)?;
+    let acceptance = plan.acceptance.without_baselines();
     // Paths relative to the root, as hooks see them: a file-name finding's
     // fingerprint is made of its rule and path.
     std::env::set_current_dir(&root).with_context(|| format!("entering {}", root.display()))?;
-    let outcome = files::check_paths(&pipeline, &[std::path::PathBuf::from(".")], false);
+    let mut outcome = files::check_paths(&plan.pipeline, &[std::path::PathBuf::from(".")], false);
     if let Some(error) = outcome.errors.first() {
         bail!("{error} (the baseline was not written)");
     }
+    // What HEAD's guard.toml (or the user's) accepts needs no entry.
+    acceptance.apply(repo.as_ref(), Judge::Head, &mut outcome.findings, &mut outcome.accepted)?;
     let mut entries = baseline::entries(&outcome.findings);
     // The baseline is committed: a path shown there for people never holds
     // a secret in clear.
@@ -44,7 +47,7 @@ pub fn run(args: &BaselineArgs) -> Result<Outcome> {
     }
     std::fs::write(&path, baseline::render(&entries))
         .with_context(|| format!("writing {}", path.display()))?;
-    let old: Vec<String> = previous.unwrap_or_default().into_iter().map(|e| e.fingerprint).collect();
+    let old: Vec<String> = previous.unwrap_or_default().entries.into_iter().map(|e| e.fingerprint).collect();
     let added = entries.iter().filter(|e| !old.contains(&e.fingerprint)).count();
     let dropped = old.iter().filter(|f| !entries.iter().any(|e| &e.fingerprint == *f)).count();
     say(format_args!(

@@ -2,10 +2,12 @@
 //! (exit 1) with the block message on standard error; any error blocks too
 //! (exit 2), saying how to fix it or bypass on purpose.
 
+use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use super::plan::{Judge, Plan};
 use crate::Outcome;
 use crate::cli::{GitHook, HookArgs, HookName};
 use crate::git::Repo;
@@ -44,13 +46,14 @@ fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
         GitHook::PreCommit | GitHook::PreMergeCommit => Some(StagedDiff::spawn(promisor.is_some())?),
         _ => None,
     };
-    let config = super::load_config_at(None, repo.work_tree())?;
+    let mut plan = Plan::for_repo(&repo, None)?;
     // A hook checks a change whole, whatever its size.
-    let pipeline = super::pipeline(&config, repo.work_tree())?.without_size_limit();
-    let results = match hook {
+    plan.pipeline = plan.pipeline.without_size_limit();
+    let pipeline = &plan.pipeline;
+    let mut results = match hook {
         GitHook::PreCommit | GitHook::PreMergeCommit => {
             let diff = staged_diff.context("the staged diff was started above")?;
-            staged::check_staged(&repo, &pipeline, diff)?
+            staged::check_staged(&repo, pipeline, diff)?
         }
         GitHook::PrePush { remote, url } => {
             let input = crate::small_file::read_stdin(PUSH_INPUT_LIMIT, "the pushed refs on standard input")?;
@@ -58,11 +61,11 @@ fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
             // git passes the URL it pushes to, rewritten; a caller that
             // passes only a name gets no remote's tracking refs counted.
             let destination = url.as_deref().unwrap_or(remote);
-            push::check_push(&repo, &pipeline, destination, &lines)?
+            push::check_push(&repo, pipeline, destination, &lines)?
         }
         GitHook::CommitMsg { file } => {
             let style = crate::git::commit_template::comment_style(Path::new("."))?;
-            messages::check_message_file(&pipeline, file, &style)?
+            messages::check_message_file(pipeline, file, &style)?
         }
     };
     if let Some(error) = results.errors.first() {
@@ -79,10 +82,18 @@ fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
             report::partial_clone_hint(promisor.as_deref().unwrap_or("origin"))
         );
     }
+    // A commit is judged by what HEAD accepts; each pushed commit by what
+    // its parent accepted.
+    let judge = if matches!(hook, GitHook::PrePush { .. }) { Judge::ParentOfEach } else { Judge::Head };
+    plan.acceptance.apply(Some(&repo), judge, &mut results.findings, &mut results.accepted)?;
+    super::say_acceptance(&plan, &results.accepted, false);
     if results.findings.is_empty() {
         return Ok(Outcome::Clean);
     }
     let mut err = std::io::stderr().lock();
     let _ = report::blocked::write(&mut err, &results.findings, action);
+    if judge == Judge::Head && !plan.acceptance.uncommitted.is_empty() {
+        let _ = writeln!(err, "{}", report::blocked::uncommitted_acceptance(&plan.acceptance.uncommitted));
+    }
     Ok(Outcome::Findings)
 }

@@ -5,8 +5,10 @@
 
 use anyhow::{Context, Result};
 
+use super::plan::{Judge, Plan};
 use crate::Outcome;
 use crate::assistant::claude_hook;
+use crate::policy::acceptance::Accepted;
 
 /// Runs the hook on the event on standard input.
 ///
@@ -26,13 +28,19 @@ fn check() -> Result<Outcome> {
     let event: serde_json::Value =
         serde_json::from_str(&input).context("the hook event on standard input is not JSON")?;
     let cwd = claude_hook::event_cwd(&event)?;
-    let work_tree = crate::git::work_tree_root(&cwd).unwrap_or_else(|| cwd.clone());
-    let config = super::load_config_at(None, Some(&work_tree))?;
+    let (mut plan, repo) = Plan::for_dir(&cwd, None)?;
     // A hook judges what it is shown whole, whatever its size.
-    let pipeline = super::pipeline(&config, Some(&work_tree))?.without_size_limit();
-    let Some(block) = claude_hook::judge(&event, &pipeline)? else {
+    plan.pipeline = plan.pipeline.without_size_limit();
+    let Some(mut block) = claude_hook::judge(&event, &plan.pipeline)? else {
         return Ok(Outcome::Clean);
     };
+    // What the assistant writes is not committed: HEAD's files judge it.
+    let mut accepted = Accepted::new();
+    plan.acceptance.apply(repo.as_ref(), Judge::Head, &mut block.findings, &mut accepted)?;
+    super::say_acceptance(&plan, &accepted, false);
+    if block.findings.is_empty() {
+        return Ok(Outcome::Clean);
+    }
     let _ = crate::report::assistant::write(&mut std::io::stderr().lock(), &block);
     // Claude Code blocks on exit 2 only.
     Ok(Outcome::Error)

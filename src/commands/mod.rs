@@ -7,21 +7,24 @@ pub mod hook;
 pub mod hook_claude;
 pub mod install;
 pub mod install_claude;
+pub mod plan;
 pub mod redact;
 pub mod rules;
 pub mod scan;
 pub mod scan_history;
 pub mod status;
 
-use std::path::{Path, PathBuf};
+use std::io::Write as _;
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
 use crate::Outcome;
 use crate::cli::{Command, FormatArg};
-use crate::config::{self, Config, Sources};
 use crate::pipeline::{Pipeline, Results, SkipReason};
+use crate::policy::acceptance::{self, Accepted};
 use crate::report::{Coverage, Format, NotLocal, TooLarge};
+use plan::Plan;
 
 /// Runs one subcommand.
 ///
@@ -42,42 +45,19 @@ pub fn run(command: Command) -> Result<Outcome> {
     }
 }
 
-/// Loads the configuration that applies in the current directory:
-/// `--config`, else the work tree's `guard.toml` (outside a work tree, the
-/// current directory's); then the user's.
-///
-/// # Errors
-/// A config file that cannot be read or is invalid.
-pub fn load_config(explicit: Option<&Path>) -> Result<Config> {
-    let work_tree = if explicit.is_none() { Some(work_tree_or_cwd()?) } else { None };
-    load_config_at(explicit, work_tree.as_deref())
-}
-
-/// [`load_config`] for a work tree already known (a hook's repository).
-///
-/// # Errors
-/// A config file that cannot be read or is invalid.
-pub fn load_config_at(explicit: Option<&Path>, work_tree: Option<&Path>) -> Result<Config> {
-    config::load(&Sources {
-        explicit: explicit.map(Into::into),
-        work_tree: work_tree.map(Into::into),
-        head: None,
-        user: config::user_config_path(),
-    })
-}
-
-/// The plan for a work tree: the configuration's pipeline, accepting the
-/// fingerprints of the baseline at `work_tree`'s root.
-///
-/// # Errors
-/// An invalid configuration or baseline.
-pub fn pipeline(config: &Config, work_tree: Option<&Path>) -> Result<Pipeline> {
-    let baseline = match work_tree {
-        Some(root) => crate::policy::baseline::read(root)?.unwrap_or_default(),
-        None => Vec::new(),
-    };
-    crate::report::names::remember_user_rules(&config.rules);
-    Pipeline::new(config, baseline.into_iter().map(|entry| entry.fingerprint).collect())
+/// Says what was accepted and what was noticed about the files that
+/// accept (on standard error, one line each), unless `quiet`.
+pub fn say_acceptance(plan: &Plan, accepted: &Accepted, quiet: bool) {
+    if quiet {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    for note in plan.acceptance.notes() {
+        let _ = writeln!(err, "guard: warning: {}", crate::report::names::masked_text(&note));
+    }
+    if let Some(line) = acceptance::summary(accepted) {
+        let _ = writeln!(err, "guard: {line}");
+    }
 }
 
 /// The work tree the current directory is in, else the current directory:

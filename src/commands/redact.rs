@@ -15,8 +15,9 @@ use crate::cli::RedactArgs;
 /// Invalid configuration, or a read or write error (a closed output pipe is
 /// not one).
 pub fn run(args: &RedactArgs) -> Result<Outcome> {
-    let config = super::load_config(args.config.as_deref())?;
-    let pipeline = super::pipeline(&config, None)?;
+    // Every secret is masked: nothing is accepted here.
+    let (plan, _) = super::plan::Plan::for_cwd(args.config.as_deref())?;
+    let pipeline = plan.pipeline;
     let mut input = BufReader::with_capacity(64 * 1024, std::io::stdin().lock());
     let mut output = BufWriter::new(std::io::stdout().lock());
     let masked = match crate::report::masked::copy_masked(&pipeline.scanner, &mut input, &mut output) {

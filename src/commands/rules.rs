@@ -22,11 +22,12 @@ use crate::scan::scanner::{ScanScratch, Scanner};
 /// # Errors
 /// Invalid configuration.
 pub fn run(args: &RulesArgs) -> Result<Outcome> {
-    let config = super::load_config(args.config.as_deref())?;
-    let pipeline = super::pipeline(&config, None)?;
+    let (plan, repo) = super::plan::Plan::for_cwd(args.config.as_deref())?;
+    let disabled = |id: &str| plan.acceptance.disabled_by(repo.as_ref(), id);
+    let pipeline = &plan.pipeline;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match args.action {
-        RulesAction::List => list(&pipeline, &mut out).map(|()| Outcome::Clean),
+        RulesAction::List => list(pipeline, &disabled, &mut out).map(|()| Outcome::Clean),
         RulesAction::Check { seed, rounds } => {
             let failures = check(&pipeline.scanner, seed, rounds);
             let count = pipeline.scanner.matcher().rules().len();
@@ -51,12 +52,19 @@ pub fn run(args: &RulesArgs) -> Result<Outcome> {
     }
 }
 
-fn list(pipeline: &Pipeline, out: &mut dyn Write) -> std::io::Result<()> {
+/// Every rule and path kind, one a line; a disabled one says by which
+/// file (it still runs, and its findings are counted as accepted).
+fn list(
+    pipeline: &Pipeline,
+    disabled: &dyn Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let off = |id: &str| disabled(id).map_or_else(String::new, |file| format!(" [disabled by {file}]"));
     for rule in pipeline.scanner.matcher().rules() {
-        writeln!(out, "{:<36} {}", rule.id, rule.description)?;
+        writeln!(out, "{:<36} {}{}", rule.id, rule.description, off(&rule.id))?;
     }
     for id in PathPolicy::builtin_ids() {
-        writeln!(out, "{id:<36} (path policy: file name)")?;
+        writeln!(out, "{id:<36} (path policy: file name){}", off(id))?;
     }
     Ok(())
 }

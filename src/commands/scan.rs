@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use super::plan::{Judge, Plan};
 use crate::Outcome;
 use crate::cli::ScanArgs;
 use crate::config::parse_size;
@@ -19,23 +20,27 @@ use crate::sources::files;
 /// that cannot be written.
 pub fn run(args: &ScanArgs) -> Result<Outcome> {
     let common = &args.common;
-    let mut config = super::load_config(common.config.as_deref())?;
+    let (mut plan, repo) = if args.staged {
+        // The repository git is running in, as the pre-commit hook opens it.
+        let repo = crate::git::Repo::open_from_env()?;
+        (Plan::for_repo(&repo, common.config.as_deref())?, Some(repo))
+    } else {
+        Plan::for_cwd(common.config.as_deref())?
+    };
     if let Some(size) = &common.max_file_size {
-        config.max_file_size = Some(parse_size(size).context("--max-file-size")?);
+        plan.pipeline = plan.pipeline.with_size_limit(parse_size(size).context("--max-file-size")?);
     }
-    let work_tree = if common.config.is_none() { Some(super::work_tree_or_cwd()?) } else { None };
-    let mut pipeline = super::pipeline(&config, work_tree.as_deref())?;
+    let mut pipeline = plan.pipeline;
     if args.staged {
         // What the pre-commit hook checks: the change whole.
         pipeline = pipeline.without_size_limit();
     }
 
     let mut promisor = None;
-    let outcome = if args.staged {
-        let repo = crate::git::Repo::open_from_env()?;
+    let mut outcome = if let (true, Some(repo)) = (args.staged, &repo) {
         promisor = repo.promisor_remote();
         let diff = crate::git::staged_diff::StagedDiff::spawn(promisor.is_some())?;
-        crate::sources::staged::check_staged(&repo, &pipeline, diff)?
+        crate::sources::staged::check_staged(repo, &pipeline, diff)?
     } else if args.paths.len() == 1 && args.paths[0] == Path::new("-") {
         crate::sources::stdin::check_stdin(&pipeline, std::io::stdin().lock())?
     } else {
@@ -45,6 +50,8 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
         }
         files::check_paths(&pipeline, &paths, args.no_ignore)
     };
+    // What is being scanned is not committed yet: HEAD's files judge it.
+    plan.acceptance.apply(repo.as_ref(), Judge::Head, &mut outcome.findings, &mut outcome.accepted)?;
 
     if common.verbose && !common.quiet {
         for skip in &outcome.skipped {
@@ -63,8 +70,10 @@ pub fn run(args: &ScanArgs) -> Result<Outcome> {
     for error in &outcome.errors {
         report::say_error(error);
     }
+    plan.pipeline = pipeline;
+    super::say_acceptance(&plan, &outcome.accepted, common.quiet);
 
-    let coverage = super::coverage(&outcome, &pipeline, "<stdin>", promisor);
+    let coverage = super::coverage(&outcome, &plan.pipeline, "<stdin>", promisor);
     let options = Options { format: super::format(common.format), show_secrets: common.no_redact };
     if !(common.quiet && outcome.findings.is_empty() && coverage.is_complete()) {
         report::emit(common.output.as_deref(), |out| {

@@ -1,5 +1,5 @@
 //! `guard scan-history`: open the repository (work tree, bare or mirror),
-//! take its configuration (the work tree's `guard.toml`, else HEAD's), scan
+//! take its configuration (`commands/plan.rs`), scan
 //! the history, and write the incident report, the exit code and, if asked,
 //! a `git filter-repo` replace-text file.
 
@@ -9,9 +9,10 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
+use super::plan::{Judge, Plan};
 use crate::Outcome;
 use crate::cli::ScanHistoryArgs;
-use crate::config::{self, Sources, parse_size};
+use crate::config::parse_size;
 use crate::git::Repo;
 use crate::git::log::Selection;
 use crate::pipeline::SkipReason;
@@ -29,33 +30,30 @@ pub fn run(args: &ScanHistoryArgs) -> Result<Outcome> {
     let started = Instant::now();
     let cwd = std::env::current_dir().context("finding the current directory")?;
     let repo = Repo::discover(&cwd)?;
-    let head = match (&common.config, repo.work_tree()) {
-        (None, None) => {
-            repo.file_at_head(config::FILE_NAME)?.map(|b| String::from_utf8_lossy(&b).into_owned())
-        }
-        _ => None,
-    };
-    let mut config = config::load(&Sources {
-        explicit: common.config.clone(),
-        work_tree: repo.work_tree().map(Into::into),
-        head,
-        user: config::user_config_path(),
-    })?;
+    let mut plan = Plan::for_repo(&repo, common.config.as_deref())?;
     if let Some(size) = &common.max_file_size {
-        config.max_file_size = Some(parse_size(size).context("--max-file-size")?);
+        plan.pipeline = plan.pipeline.with_size_limit(parse_size(size).context("--max-file-size")?);
     }
-    let pipeline = super::pipeline(&config, repo.work_tree())?;
+    let pipeline = &plan.pipeline;
     let since = args.since.as_deref().map(crate::datetime::parse).transpose().context("--since")?;
     let selection = Selection { revisions: args.revisions.clone(), since };
 
     let progress = Progress::new("scanning blobs", 0, !common.quiet);
     let done = AtomicBool::new(false);
-    let scan = std::thread::scope(|threads| {
+    // A chosen history is judged commit by commit, each by what its parent
+    // accepted; the whole history by what HEAD accepts today.
+    let judge = if selection.revisions.is_empty() && selection.since.is_none() {
+        Judge::Head
+    } else {
+        Judge::ParentOfEach
+    };
+    let mut scan = std::thread::scope(|threads| {
         threads.spawn(|| progress.draw_until(|| done.load(Ordering::Relaxed)));
-        let scan = history::check_history(&repo, &pipeline, &selection, &progress);
+        let scan = history::check_history(&repo, pipeline, &selection, &progress);
         done.store(true, Ordering::Relaxed);
         scan
     })?;
+    plan.acceptance.apply(Some(&repo), judge, &mut scan.results.findings, &mut scan.results.accepted)?;
     let results = &scan.results;
 
     if !common.quiet {
@@ -75,6 +73,7 @@ pub fn run(args: &ScanHistoryArgs) -> Result<Outcome> {
     for error in &results.errors {
         report::say_error(error);
     }
+    super::say_acceptance(&plan, &results.accepted, common.quiet);
 
     if let Some(path) = &args.replace_file {
         let mut file = std::io::BufWriter::new(report::create_private_file(path)?);
@@ -91,7 +90,7 @@ pub fn run(args: &ScanHistoryArgs) -> Result<Outcome> {
         );
     }
 
-    let coverage = super::coverage(results, &pipeline, "a commit message", repo.promisor_remote());
+    let coverage = super::coverage(results, pipeline, "a commit message", repo.promisor_remote());
     let options = Options { format: super::format(common.format), show_secrets: common.no_redact };
     if !(common.quiet && results.findings.is_empty() && coverage.is_complete()) {
         report::emit(common.output.as_deref(), |out| match options.format {

@@ -79,17 +79,22 @@ pub fn run() -> Result<Outcome> {
         say(format_args!("{:<17} {state}{chained}", format!("{}:", hook.name)));
     }
 
-    let work_tree = super::work_tree_or_cwd()?;
-    match super::load_config(None)
-        .and_then(|config| super::pipeline(&config, Some(&work_tree)).map(|p| (config, p)))
-    {
-        Ok((config, pipeline)) => {
-            let source =
-                config.files.first().map_or("defaults only".to_string(), |f| f.display().to_string());
+    match super::plan::Plan::for_cwd(None) {
+        Ok((plan, _)) if !plan.acceptance.sweeping.is_empty() => {
+            healthy = false;
+            let what = crate::report::names::masked_text(&plan.acceptance.sweeping.join("; "));
+            say(format_args!("config:          PROBLEM: {what}: the gate is off; narrow it"));
+        }
+        Ok((plan, _)) => {
+            let files: Vec<String> = plan.config.files.iter().map(|f| f.display().to_string()).collect();
+            let source = if files.is_empty() { "defaults only".to_string() } else { files.join(", ") };
             say(format_args!(
                 "config:          valid ({source}); {} content rules",
-                pipeline.scanner.matcher().rules().len()
+                plan.pipeline.scanner.matcher().rules().len()
             ));
+            for note in plan.acceptance.notes() {
+                say(format_args!("config:          warning: {}", crate::report::names::masked_text(&note)));
+            }
         }
         Err(err) => {
             healthy = false;

@@ -138,7 +138,17 @@ pub fn tracked_files(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(output.split(|&b| b == 0).filter(|p| !p.is_empty()).map(path_from_bytes).collect())
 }
 
-/// `git ARGS` in `dir`: its output as text.
+/// The id git gives the file at `path` as a blob (SHA-1), without adding
+/// it: what binds a forbidden file's finding to its content.
+///
+/// # Errors
+/// The file cannot be read.
+pub fn blob_id_of_file(path: &Path) -> Result<Oid> {
+    let id = git2::Oid::hash_file(git2::ObjectType::Blob, path)
+        .with_context(|| format!("reading {}", path.display()))?;
+    Ok(Oid::from_git2(id))
+}
+
 /// git's output that names a path, byte for byte (a path need not be
 /// UTF-8).
 fn path(dir: &Path, args: &[&str]) -> Result<PathBuf> {
@@ -297,29 +307,68 @@ impl Repo {
         self.inner.workdir()
     }
 
-    /// The content of `path` in HEAD's tree, if HEAD and the file exist
-    /// (`guard.toml` of a bare repository).
+    /// The commit HEAD names; `None` before the first commit.
     ///
     /// # Errors
-    /// A corrupt object.
-    pub fn file_at_head(&self, path: &str) -> Result<Option<Vec<u8>>> {
-        let Some(tree) = self.head_tree()? else { return Ok(None) };
-        let entry = match tree.get_path(Path::new(path)) {
-            Ok(entry) => entry,
-            Err(err) if err.code() == git2::ErrorCode::NotFound => return Ok(None),
-            Err(err) => return Err(err).with_context(|| format!("looking up {path} in HEAD")),
-        };
-        let blob = self.inner.find_blob(entry.id()).with_context(|| format!("reading HEAD:{path}"))?;
-        Ok(Some(blob.content().to_vec()))
-    }
-
-    fn head_tree(&self) -> Result<Option<git2::Tree<'_>>> {
+    /// A HEAD that cannot be read or names no commit.
+    pub fn head_commit(&self) -> Result<Option<Oid>> {
         match self.inner.head() {
-            Ok(head) => Ok(Some(head.peel_to_tree().context("reading HEAD's tree")?)),
+            Ok(head) => {
+                Ok(Some(Oid::from_git2(head.peel_to_commit().context("reading HEAD's commit")?.id())))
+            }
             Err(err) if matches!(err.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => {
                 Ok(None)
             }
             Err(err) => Err(err).context("reading HEAD"),
+        }
+    }
+
+    /// The first parent of commit `oid`; `None` for a root commit.
+    ///
+    /// # Errors
+    /// A missing or corrupt commit.
+    pub fn first_parent(&self, oid: Oid) -> Result<Option<Oid>> {
+        let commit =
+            self.inner.find_commit(oid.to_git2()?).with_context(|| format!("reading commit {oid}"))?;
+        Ok(commit.parent_ids().next().map(Oid::from_git2))
+    }
+
+    /// The blob of the regular file `name` at the root of commit `commit`'s
+    /// tree, if there is one. A symbolic link is followed once, within the
+    /// tree; one that leads outside it, or to another link, is an error, as
+    /// is anything but a file.
+    ///
+    /// # Errors
+    /// Such an entry, or a missing or corrupt object.
+    pub fn committed_file(&self, commit: Oid, name: &str) -> Result<Option<Oid>> {
+        let tree = self
+            .inner
+            .find_commit(commit.to_git2()?)
+            .and_then(|c| c.tree())
+            .with_context(|| format!("reading the tree of commit {commit}"))?;
+        let Some(entry) = tree.get_name(name) else { return Ok(None) };
+        let at = || format!("{name} in commit {commit}");
+        match entry.filemode() {
+            0o100644 | 0o100755 => Ok(Some(Oid::from_git2(entry.id()))),
+            0o120000 => {
+                let target = self.blob(Oid::from_git2(entry.id()))?;
+                let target = String::from_utf8_lossy(&target).into_owned();
+                let inside = !target.starts_with('/')
+                    && Path::new(&target).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+                let Some(entry) = tree.get_path(Path::new(&target)).ok().filter(|_| inside) else {
+                    anyhow::bail!(
+                        "{} is a symbolic link to {}, outside the repository or missing; guard reads only a \
+                         file inside the repository: replace the link with the file",
+                        at(),
+                        crate::safe_text::value(&target)
+                    );
+                };
+                if !matches!(entry.filemode(), 0o100644 | 0o100755) {
+                    anyhow::bail!("{} is a symbolic link to something that is not a file", at());
+                }
+                Ok(Some(Oid::from_git2(entry.id())))
+            }
+            _ => anyhow::bail!("{} is not a file", at()),
         }
     }
 }

@@ -1,7 +1,9 @@
 //! What is judged by name or accepted by the user: the path policy (files
-//! that must never be committed), path globs, inline allows and the
-//! allowlists of `guard.toml`, and the baseline. No git, no output.
+//! that must never be committed), path globs, inline allows, the layers of
+//! acceptance (allowlists of `guard.toml`, disabled rules, the baseline).
+//! No git, no output.
 
+pub mod acceptance;
 pub mod allow;
 pub mod baseline;
 pub mod globs;

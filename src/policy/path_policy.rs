@@ -148,34 +148,33 @@ pub struct PathPolicy {
     kinds: Vec<(usize, NamePattern)>,
     exceptions: Vec<NamePattern>,
     custom: PathGlobs,
-    allowed: PathGlobs,
 }
 
 impl PathPolicy {
-    /// The defaults less the `disabled` kinds, plus `deny` names and minus
-    /// `allow` names from the config. Built-in patterns cost nothing to
-    /// build; configured ones are compiled with globset.
+    /// The defaults plus the `deny` names of the config. Built-in patterns
+    /// cost nothing to build; configured ones are compiled with globset.
+    /// Exemptions (`[path_policy] allow`, disabled kinds) are acceptance,
+    /// judged later like any other.
     ///
     /// # Errors
     /// A configured pattern that is not a valid glob.
-    pub fn new(deny: &[String], allow: &[String], disabled: &[String]) -> Result<PathPolicy> {
+    pub fn new(deny: &[String]) -> Result<PathPolicy> {
         let kinds = KINDS
             .iter()
             .enumerate()
-            .filter(|(_, kind)| !disabled.iter().any(|d| d == kind.id))
             .flat_map(|(index, kind)| kind.globs.iter().map(move |g| (index, NamePattern::parse(g))))
             .collect();
-        let no_custom = disabled.iter().any(|d| d == CUSTOM_ID);
         Ok(PathPolicy {
             kinds,
             exceptions: EXCEPTIONS.iter().map(|g| NamePattern::parse(g)).collect(),
-            custom: PathGlobs::new(if no_custom { &[] } else { deny }, false)?,
-            allowed: PathGlobs::new(allow, false)?,
+            custom: PathGlobs::new(deny, false)?,
         })
     }
 
-    /// The finding for `path` if it names a file that must not be committed.
-    pub fn check(&self, path: &Path, source: SourceKind) -> Option<Finding> {
+    /// The finding for `path` if it names a file that must not be committed;
+    /// `content` is the id of what the file holds (its blob), to which the
+    /// finding's fingerprint is bound, when known.
+    pub fn check(&self, path: &Path, source: SourceKind, content: Option<&[u8]>) -> Option<Finding> {
         let shown = crate::policy::globs::normalize(path);
         // Built-in patterns are lowercase and match names of any case.
         let lower = shown.to_string_lossy().to_lowercase();
@@ -195,9 +194,6 @@ impl PathPolicy {
             } else {
                 return None;
             };
-        if self.allowed.is_match(shown) {
-            return None;
-        }
         Some(Finding {
             rule_id: Text::Borrowed(id),
             description: Text::Borrowed(description),
@@ -210,7 +206,7 @@ impl PathPolicy {
             secret: Vec::new(),
             encoded: None,
             public_prefix: 0,
-            fingerprint: finding::fingerprint(id, shown.as_os_str().as_encoded_bytes()),
+            fingerprint: finding::path_fingerprint(id, shown.as_os_str().as_encoded_bytes(), content),
             entropy: 0.0,
             source,
             commit: None,
@@ -238,12 +234,12 @@ mod tests {
     }
 
     fn id(policy: &PathPolicy, path: &str) -> Option<String> {
-        policy.check(Path::new(path), SourceKind::File).map(|f| f.rule_id.into_owned())
+        policy.check(Path::new(path), SourceKind::File, None).map(|f| f.rule_id.into_owned())
     }
 
     #[test]
     fn secret_files_by_name_but_not_source_code() {
-        let policy = PathPolicy::new(&[], &[], &[]).unwrap();
+        let policy = PathPolicy::new(&[]).unwrap();
         for (path, expected) in [
             (".env", "file-dotenv"),
             ("app/.env.production", "file-dotenv"),
@@ -279,11 +275,16 @@ mod tests {
     }
 
     #[test]
-    fn configurable_both_ways() {
-        let policy =
-            PathPolicy::new(&["*.secret.yaml".into()], &["tests/fixtures/*.pem".into()], &[]).unwrap();
+    fn configured_names_and_content_bound_fingerprints() {
+        let policy = PathPolicy::new(&["*.secret.yaml".into()]).unwrap();
         assert_eq!(id(&policy, "k8s/db.secret.yaml").as_deref(), Some("file-custom"));
-        assert_eq!(id(&policy, "tests/fixtures/test.pem"), None);
         assert_eq!(id(&policy, "prod/test.pem").as_deref(), Some("file-private-key"));
+        let print = |path: &str, content: Option<&[u8]>| {
+            policy.check(Path::new(path), SourceKind::File, content).unwrap().fingerprint
+        };
+        assert_eq!(print(".env", Some(b"one")), print(".env", Some(b"one")));
+        assert_ne!(print(".env", Some(b"one")), print(".env", Some(b"two")));
+        assert_ne!(print(".env", Some(b"one")), print("app/.env", Some(b"one")));
+        assert_ne!(print(".env", None), print(".env", Some(b"")));
     }
 }

@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use crate::policy::baseline::FILE_NAME as BASELINE;
 use crate::report::{heading, shown_secret};
 use crate::scan::finding::{Finding, SourceKind};
 
@@ -31,6 +32,21 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], action: &str) -> io::Res
             if action == "push" { " from the commits (see below)" } else { ", stage the file again" }
         )?;
         writeln!(out, "  - if it is not a secret, add `guard:allow` in a comment on its line")?;
+        if action == "push" {
+            writeln!(
+                out,
+                "  - to accept it on purpose: `guard baseline --update` and commit {BASELINE} before the \
+                 commit that adds the secret (git rebase -i); each pushed commit is judged by what its \
+                 parent accepted"
+            )?;
+        } else {
+            writeln!(
+                out,
+                "  - to accept it on purpose: `guard baseline --update`, commit the baseline on its own \
+                 (git commit -m \"guard: accept a finding\" -- {BASELINE}), then retry; guard counts \
+                 acceptance only once it is committed"
+            )?;
+        }
     }
     if findings.iter().any(|f| f.source == SourceKind::FileName) {
         writeln!(out, "  - rename the file (git mv) so that its name holds no secret; rotate the secret")?;
@@ -43,7 +59,11 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], action: &str) -> io::Res
     }
     if findings.iter().any(Finding::is_path_finding) {
         writeln!(out, "  - unstage the file (git rm --cached FILE) and add it to .gitignore")?;
-        writeln!(out, "  - if it holds no secret, list it under [path_policy] allow in guard.toml")?;
+        writeln!(
+            out,
+            "  - if it holds no secret, list it under [path_policy] allow in guard.toml (or accept this \
+             content with `guard baseline --update`) and commit that file on its own first"
+        )?;
     }
     if action == "push" {
         writeln!(
@@ -52,4 +72,19 @@ pub fn write(out: &mut dyn Write, findings: &[Finding], action: &str) -> io::Res
         )?;
     }
     writeln!(out, "  - to bypass guard for this {action} on purpose: git {action} --no-verify")
+}
+
+/// The line that says why `files` (`guard.toml`, the baseline), changed in
+/// the work tree, accepted nothing in this commit, and the two steps that
+/// make them count.
+pub fn uncommitted_acceptance(files: &[&str]) -> String {
+    let names = files.join(" and ");
+    format!(
+        "guard: {names} in the work tree {} from HEAD's, and what a repository's files accept counts only \
+         once committed, so that acceptance is a change of its own that a reviewer sees. Commit {} on its own \
+         first (git commit -m \"guard: accept findings\" -- {}), then commit the rest.",
+        if files.len() == 1 { "differs" } else { "differ" },
+        if files.len() == 1 { "it" } else { "them" },
+        files.join(" ")
+    )
 }

@@ -30,7 +30,7 @@ fn scanner() -> Option<&'static Scanner> {
     SCANNER
         .get_or_init(|| {
             let user = USER_RULES.get().map_or(&[][..], Vec::as_slice);
-            Matcher::new(RuleSet::new(user, &[])).ok().map(Scanner::new)
+            Matcher::new(RuleSet::new(user)).ok().map(Scanner::new)
         })
         .as_ref()
 }

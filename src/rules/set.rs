@@ -207,19 +207,19 @@ impl RuleSet {
     }
 
     /// `user` rules first (one with a built-in id replaces it), then the
-    /// built-in rules, leaving out every rule whose id is in `disabled`.
-    pub fn new(user: &[CheckedRule], disabled: &[String]) -> RuleSet {
-        let off = |id: &str| disabled.iter().any(|d| d == id);
-        if user.is_empty() && !BUILTIN.iter().any(|r| off(&r.id)) {
+    /// built-in rules. Disabled rules still run: disabling one accepts its
+    /// findings, and says so.
+    pub fn new(user: &[CheckedRule]) -> RuleSet {
+        if user.is_empty() {
             return RuleSet::builtin();
         }
         let mut rules = Vec::new();
         let mut compiled = Vec::new();
-        for checked in user.iter().filter(|c| !off(&c.rule.id)) {
+        for checked in user {
             rules.push(checked.rule.clone());
             compiled.push(Some(checked.compiled.clone()));
         }
-        for rule in BUILTIN.iter().filter(|r| !off(&r.id) && !user.iter().any(|u| u.rule.id == r.id)) {
+        for rule in BUILTIN.iter().filter(|r| !user.iter().any(|u| u.rule.id == r.id)) {
             rules.push(rule.clone());
             compiled.push(None);
         }
@@ -302,11 +302,11 @@ mod tests {
     #[test]
     fn user_rules_come_first_and_replace_built_in_ones() {
         let user = custom(|r| r.id = BUILTIN[1].id.clone()).unwrap();
-        let set = RuleSet::new(&[user], &[BUILTIN[2].id.to_string()]);
+        let set = RuleSet::new(&[user]);
         assert!(!set.is_builtin());
         assert_eq!(set.rules()[0].id, BUILTIN[1].id);
-        assert_eq!(set.rules().len(), BUILTIN.len() - 1);
-        assert!(!set.rules()[1..].iter().any(|r| r.id == BUILTIN[1].id || r.id == BUILTIN[2].id));
-        assert!(RuleSet::new(&[], &[]).is_builtin());
+        assert_eq!(set.rules().len(), BUILTIN.len());
+        assert!(!set.rules()[1..].iter().any(|r| r.id == BUILTIN[1].id));
+        assert!(RuleSet::new(&[]).is_builtin());
     }
 }

@@ -14,6 +14,9 @@ use crate::rules::Text;
 /// applies.
 const FINGERPRINT_SALT: &[u8] = b"guard fingerprint v1\0";
 
+/// Salt of a forbidden file's fingerprint (baseline version 2).
+const PATH_FINGERPRINT_SALT: &[u8] = b"guard path fingerprint v2\0";
+
 /// How many hex digits of the hash a fingerprint keeps (128 bits).
 const FINGERPRINT_HEX: usize = 32;
 
@@ -79,7 +82,7 @@ pub struct Finding {
     /// How many leading bytes of the secret are a public, fixed prefix
     /// (`ghp_`, `AKIA`) that redaction may show.
     pub public_prefix: usize,
-    /// Salted hash of rule and secret (or rule and path).
+    /// Salted hash of rule and secret (or rule, path and content id).
     pub fingerprint: String,
     /// Shannon entropy of the secret, bits per byte.
     pub entropy: f64,
@@ -157,7 +160,30 @@ pub fn fingerprint(rule_id: &str, secret: &[u8]) -> String {
     hasher.update(rule_id.as_bytes());
     hasher.update([0]);
     hasher.update(secret);
-    let digest = hasher.finalize();
+    hex_prefix(&hasher.finalize())
+}
+
+/// The fingerprint of a file that must not be committed: rule id, path and
+/// the id of its content (its blob), so that accepting one `.env` accepts
+/// no other. Without a content id it matches no baseline entry.
+pub fn path_fingerprint(rule_id: &str, path: &[u8], content: Option<&[u8]>) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(PATH_FINGERPRINT_SALT);
+    hasher.update(rule_id.as_bytes());
+    hasher.update([0]);
+    hasher.update(path);
+    hasher.update([0]);
+    match content {
+        Some(id) => {
+            hasher.update([1]);
+            hasher.update(id);
+        }
+        None => hasher.update([0]),
+    }
+    hex_prefix(&hasher.finalize())
+}
+
+fn hex_prefix(digest: &[u8]) -> String {
     let mut hex = String::with_capacity(FINGERPRINT_HEX);
     for byte in digest.iter().take(FINGERPRINT_HEX / 2) {
         hex.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));

@@ -381,7 +381,7 @@ mod tests {
         let mut changed = BUILTIN[0].clone();
         changed.keywords = Cow::Owned(vec!["zzzz-keyword".into()]);
         let user = crate::rules::set::check(changed, crate::rules::set::Author::User).expect("a valid rule");
-        let matcher = Matcher::new(RuleSet::new(&[user], &[])).expect("rules build");
+        let matcher = Matcher::new(RuleSet::new(&[user])).expect("rules build");
         assert_eq!(
             matcher
                 .keywords

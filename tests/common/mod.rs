@@ -456,7 +456,7 @@ pub fn write(dir: &Path, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf 
 
 /// The default pipeline: built-in rules, no configuration.
 pub fn default_pipeline() -> Pipeline {
-    Pipeline::new(&Config::default(), Vec::new()).expect("default pipeline")
+    Pipeline::new(&Config::default()).expect("default pipeline")
 }
 
 /// The helper itself: a hang fails the test, named, in about the timeout

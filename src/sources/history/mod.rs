@@ -92,11 +92,32 @@ pub fn check_history(
             check_message(&tag.message, commit, &mut found);
         }
     }
-    let mut path_findings: Vec<(PathIdx, Finding)> = Vec::new();
+    // A path's name once; a file that must not be committed once per
+    // content it held, each bound to its blob (baseline version 2).
+    let mut name_findings: Vec<(PathIdx, Finding)> = Vec::new();
+    let mut forbidden = vec![false; inventory.paths.len()];
     for (index, path) in inventory.paths.iter().enumerate() {
         let path = crate::git::path_from_bytes(path);
         pipeline.check_path(Origin::file(SourceKind::Commit, &path), &mut scratch, &mut found);
-        path_findings.extend(found.findings.drain(..).map(|f| (PathIdx(index as u32), f)));
+        for finding in found.findings.drain(..) {
+            if finding.is_path_finding() {
+                forbidden[index] = true;
+            } else {
+                name_findings.push((PathIdx(index as u32), finding));
+            }
+        }
+    }
+    let mut path_findings: Vec<(PathIdx, CommitIdx, bool, Finding)> = Vec::new();
+    for blob in &inventory.blobs {
+        for &(path, commit) in blob.appearances.iter().filter(|(path, _)| forbidden[path.0 as usize]) {
+            let file = crate::git::path_from_bytes(inventory.path(path));
+            if let Some(finding) = pipeline.policy.check(&file, SourceKind::Commit, Some(blob.oid.as_bytes()))
+            {
+                let in_head = inventory.head_blobs.contains(&blob.oid)
+                    && inventory.head_paths.contains(inventory.path(path));
+                path_findings.push((path, commit, in_head, finding));
+            }
+        }
     }
     let mut ref_findings: Vec<(CommitIdx, Finding)> = Vec::new();
     for tip in &inventory.refs {
@@ -112,9 +133,7 @@ pub fn check_history(
             let file = crate::git::path_from_bytes(inventory.path(path));
             // Blobs were scanned before their paths were known: a rule for
             // some files only counts where the blob had such a path.
-            if pipeline.filters.allows_path(&file)
-                || !pipeline.scanner.matcher().rule_applies_to(&finding.rule_id, &file)
-            {
+            if !pipeline.scanner.matcher().rule_applies_to(&finding.rule_id, &file) {
                 continue;
             }
             let in_head = inventory.head_blobs.contains(&blob.oid);
@@ -124,7 +143,7 @@ pub fn check_history(
     for (commit, finding) in messages.iter().chain(&ref_findings) {
         places.push(Place { finding, path: None, commit: *commit, in_head: false });
     }
-    for (path, finding) in &path_findings {
+    for (path, finding) in &name_findings {
         let in_head = inventory.head_paths.contains(inventory.path(*path));
         places.push(Place {
             finding,
@@ -132,6 +151,9 @@ pub fn check_history(
             commit: inventory.path_first_commit(*path),
             in_head,
         });
+    }
+    for (path, commit, in_head, finding) in &path_findings {
+        places.push(Place { finding, path: Some(*path), commit: *commit, in_head: *in_head });
     }
     scan.results.findings = attribution::attribute(repo, &inventory, &places)?;
     Ok(scan)
