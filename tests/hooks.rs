@@ -928,6 +928,10 @@ fn a_hooks_path_outside_the_repository_is_an_error() {
     assert!(text.contains("leads outside the repository through symbolic links"), "{text}");
     assert_eq!(status, 1, "{listed}");
     assert!(listed.contains("PROBLEM") && !listed.contains("pre-commit:"), "{listed}");
+    // audit reads no hooks there either: it fails the check, saying why.
+    let audit = repo.guard().arg("audit").run();
+    let line = stdout(&audit).lines().find(|l| l.contains("git hooks")).unwrap_or_default().to_string();
+    assert!(line.starts_with("FAIL") && line.contains("outside the repository"), "{}", stdout(&audit));
 
     repo.git(&["config", "core.hooksPath", shared.path().to_str().unwrap()]);
     let [(exit, text), (uninstall, _), _] = install_uninstall_status(&repo);

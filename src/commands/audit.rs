@@ -66,6 +66,13 @@ fn hooks_check(root: &Path, ci: bool) -> Result<Check> {
         return Ok(check("git hooks", Status::Skip, "--ci: no hooks run here"));
     }
     let dir = crate::git::hooks_dir(root)?;
+    // Outside the repository, unless it is the global one: what install says.
+    if !super::install::is_global(root, &dir)
+        && let Err(err) = super::install::repository_hooks_dir(root)
+    {
+        let text = crate::report::names::masked_text(&format!("{err:#}"));
+        return Ok(check("git hooks", Status::Fail, text));
+    }
     let binary = std::env::current_exe().context("finding guard's own path")?;
     let binary = binary.canonicalize().unwrap_or(binary);
     let local = crate::git::config_path(root, ConfigScope::Local, "core.hooksPath");
