@@ -120,7 +120,12 @@ fn an_allow_entry_counts_once_committed_and_every_acceptance_is_said() {
     let out = repo.guard().args(["scan", "--format", "json", "."]).run();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stderr(&out).contains("2 findings accepted"), "{}", stderr(&out));
-    serde_json::from_str::<serde_json::Value>(&stdout(&out)).expect("JSON on standard output only");
+    let report: serde_json::Value =
+        serde_json::from_str(&stdout(&out)).expect("JSON on standard output only");
+    assert_eq!(report["accepted"]["guard:allow on its line"], 1, "{report}");
+    let by_path =
+        report["accepted"].as_object().unwrap().iter().find(|(by, _)| by.starts_with("[allow] paths"));
+    assert_eq!(by_path.map(|(_, n)| n.clone()), Some(serde_json::json!(1)), "{report}");
 }
 
 #[test]

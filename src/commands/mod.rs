@@ -92,6 +92,7 @@ pub fn coverage(
         promisor,
         errors: results.errors.len(),
         unnamed,
+        accepted: results.accepted.clone(),
         ..Coverage::default()
     };
     for skip in &results.skipped {

@@ -47,6 +47,7 @@ struct Document<'a> {
     findings: Vec<Record<'a>>,
     skipped: Vec<Skipped<'a>>,
     errors: usize,
+    accepted: &'a crate::policy::acceptance::Accepted,
 }
 
 /// Content not read: for its size, `{"path", "blob", "size", "limit",
@@ -130,13 +131,15 @@ pub fn write(
         findings: findings.iter().map(|f| record(f, show_secrets)).collect(),
         skipped: skipped(coverage, show_secrets),
         errors: coverage.errors,
+        accepted: &coverage.accepted,
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
 }
 
 /// One finding per line, then one `{"skipped": {...}}` line per item not
-/// read and, when something could not be read, `{"errors": N}`.
+/// read, when something could not be read `{"errors": N}`, and when
+/// findings were accepted `{"accepted": {"by what": N}}`.
 ///
 /// # Errors
 /// A write error.
@@ -156,6 +159,9 @@ pub fn write_lines(
     }
     if coverage.errors > 0 {
         writeln!(out, "{}", serde_json::json!({ "errors": coverage.errors }))?;
+    }
+    if !coverage.accepted.is_empty() {
+        writeln!(out, "{}", serde_json::json!({ "accepted": coverage.accepted }))?;
     }
     Ok(())
 }

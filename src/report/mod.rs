@@ -40,9 +40,10 @@ pub struct Options {
     pub show_secrets: bool,
 }
 
-/// What a scan did not look at, which its report must say: content over
-/// the size limit, blobs a partial clone never fetched, and how many
-/// errors (said on standard error as they happened) left it incomplete.
+/// What a scan did not look at or did not report, which its report must
+/// say: content over the size limit, blobs a partial clone never fetched,
+/// how many errors (said on standard error as they happened) left it
+/// incomplete, and the findings accepted, by what.
 #[derive(Debug, Clone, Default)]
 pub struct Coverage {
     /// Content skipped for its size.
@@ -57,6 +58,8 @@ pub struct Coverage {
     pub errors: usize,
     /// What content without a path is (`<stdin>`, `a commit message`).
     pub unnamed: &'static str,
+    /// Findings accepted, counted by what accepted them.
+    pub accepted: crate::policy::acceptance::Accepted,
 }
 
 /// Content skipped for its size.
