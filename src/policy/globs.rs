@@ -14,7 +14,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use crate::safe_text;
 
 /// A compiled set of name-or-path globs; which pattern matched is known.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PathGlobs {
     names: GlobSet,
     name_patterns: Vec<usize>,
