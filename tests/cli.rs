@@ -233,8 +233,8 @@ negative_examples = ["key = acme_{{hex:8}}"]
     let rules_found = |out: &std::process::Output| -> Vec<String> {
         stdout(out)
             .lines()
-            .map(|l| {
-                serde_json::from_str::<serde_json::Value>(l).unwrap()["rule_id"].as_str().unwrap().to_string()
+            .filter_map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["rule_id"].as_str().map(str::to_string)
             })
             .collect()
     };
@@ -255,6 +255,8 @@ negative_examples = ["key = acme_{{hex:8}}"]
     assert_eq!(rules_found(&out), ["file-custom", "acme-token"], "{text}");
     let said = stderr(&out);
     assert!(said.contains("guard: 3 findings accepted: "), "{said}");
+    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(last["accepted"].as_object().map(|by| by.values().count()), Some(3), "{text}");
     for by in
         ["1 by [allow] paths in guard.toml at HEAD", "1 by [path_policy] allow in", "1 by [rules] disable in"]
     {
