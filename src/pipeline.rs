@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::config::{Config, DEFAULT_MAX_FILE_SIZE};
-use crate::git::Oid;
+use crate::git::{ObjectFormat, Oid};
 use crate::policy::acceptance::{self, Accepted};
 use crate::policy::path_policy::PathPolicy;
 use crate::rules::set::RuleSet;
@@ -48,6 +48,9 @@ pub struct Pipeline {
     /// Content larger than this is skipped and reported; `None`: no limit
     /// (the hooks check a change whole).
     max_size: Option<u64>,
+    /// The hash a file on disk is named by when its fingerprint is bound
+    /// to its content: the repository's.
+    object_format: ObjectFormat,
 }
 
 /// Where content or a name came from, as its findings will say.
@@ -156,12 +159,18 @@ impl Pipeline {
             scanner: Scanner::new(matcher),
             policy: PathPolicy::new(&config.path_deny)?,
             max_size: Some(config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE)),
+            object_format: ObjectFormat::default(),
         })
     }
 
     /// The plan without a size limit: what the hooks check, a change whole.
     pub fn without_size_limit(self) -> Pipeline {
         Pipeline { max_size: None, ..self }
+    }
+
+    /// The same plan for a repository whose objects `format` names.
+    pub fn with_object_format(self, format: ObjectFormat) -> Pipeline {
+        Pipeline { object_format: format, ..self }
     }
 
     /// The same plan with a size limit of `max` bytes (`--max-file-size`).
@@ -358,7 +367,7 @@ impl Pipeline {
             // A file on disk is bound to the id git would give its content.
             if origin.blob.is_none()
                 && origin.source == SourceKind::File
-                && let Ok(id) = crate::git::blob_id_of_file(path)
+                && let Ok(id) = crate::git::blob_id_of_file(path, self.object_format)
             {
                 finding = self.policy.check(path, origin.source, Some(id.as_bytes())).unwrap_or(finding);
             }

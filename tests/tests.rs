@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod encodings;
 mod fixtures;
+mod formats;
 mod fuzz_regressions;
 mod history;
 mod hooks;

@@ -134,7 +134,8 @@ fn tracked_check(root: &Path, judged: Judged<'_>) -> Result<Check> {
     let mut scratch = Scratch::default();
     for path in crate::git::tracked_files(root)? {
         let file = root.join(&path);
-        let blob = crate::git::blob_id_of_file(&file).ok();
+        let format = judged.repo.map(crate::git::Repo::object_format).unwrap_or_default();
+        let blob = crate::git::blob_id_of_file(&file, format).ok();
         let origin = Origin { blob, ..Origin::file(SourceKind::File, &path) };
         judged.plan.pipeline.check_path(origin, &mut scratch, &mut results);
     }

@@ -137,7 +137,9 @@ impl Plan {
             }
         }
         acceptance.add_user(&mut detection)?;
-        Plan::new(detection, acceptance)
+        let mut plan = Plan::new(detection, acceptance)?;
+        plan.pipeline = plan.pipeline.with_object_format(repo.object_format());
+        Ok(plan)
     }
 
     /// The plan outside git: the directory's `guard.toml` and baseline
@@ -357,7 +359,7 @@ fn uncommitted(repo: &Repo, root: &Path, head: Option<Oid>) -> Result<Vec<&'stat
     for name in [config::FILE_NAME, baseline::FILE_NAME] {
         let file: PathBuf = root.join(name);
         let in_tree = match std::fs::symlink_metadata(&file) {
-            Ok(meta) if meta.is_file() => Some(crate::git::blob_id_of_file(&file)?),
+            Ok(meta) if meta.is_file() => Some(crate::git::blob_id_of_file(&file, repo.object_format())?),
             Ok(_) => None,
             Err(_) => continue,
         };

@@ -101,7 +101,7 @@ impl Objects {
         }
         let (oid, blob, size) = match parse::batch_header(&self.header)? {
             BatchHeader::Missing(oid) => return Ok(Some((oid, Object::Missing))),
-            BatchHeader::Object { oid, blob, size } => (oid, blob, size),
+            BatchHeader::Object { oid, kind, size } => (oid, kind == parse::ObjectKind::Blob, size),
         };
         let object = if !blob || size > max_size {
             let skipped = std::io::copy(&mut (&mut self.stdout).take(size), &mut std::io::sink())?;

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use git2::{ObjectType, TreeWalkMode, TreeWalkResult};
 
 use super::log::{self, Selection};
-use super::{Oid, Repo};
+use super::{Oid, Repo, Store};
 
 /// A commit's place in [`Inventory::commits`] (parents come before children).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -140,25 +140,17 @@ impl Repo {
         selection: &Selection,
         on_new_blob: &mut dyn FnMut(Oid) -> Result<()>,
     ) -> Result<Inventory> {
-        let repo = &self.inner;
         let mut inventory = Inventory::default();
         let mut ref_targets: Vec<(String, Oid)> = Vec::new();
+        // Each annotated tag's message with the commit it leads to.
+        let mut tag_commits: Vec<Option<Oid>> = Vec::new();
         if selection.revisions.is_empty() {
-            for reference in repo.references().context("listing refs")? {
-                let reference = reference.context("reading a ref")?;
-                let Ok(commit) = reference.peel_to_commit() else { continue };
-                let name = reference.shorthand().unwrap_or("?").to_string();
-                if let Ok(tag) = reference.peel(ObjectType::Tag)
-                    && let Some(tag) = tag.as_tag()
-                {
-                    inventory.tags.push(TagMessage {
-                        name: name.clone(),
-                        oid: Oid::from_git2(tag.id()),
-                        message: tag.message_bytes().unwrap_or_default().to_vec(),
-                        commit: None,
-                    });
+            for tip in self.ref_tips()? {
+                if let Some((oid, message)) = tip.tag {
+                    inventory.tags.push(TagMessage { name: tip.name.clone(), oid, message, commit: None });
+                    tag_commits.push(Some(tip.commit));
                 }
-                ref_targets.push((name, Oid::from_git2(commit.id())));
+                ref_targets.push((tip.name, tip.commit));
             }
         }
 
@@ -190,29 +182,88 @@ impl Repo {
                 inventory.refs.push(RefTip { name, commit });
             }
         }
-        for tag in &mut inventory.tags {
-            let target = repo
-                .find_tag(tag.oid.to_git2()?)
-                .ok()
-                .and_then(|t| t.target().ok())
-                .and_then(|o| o.peel_to_commit().ok());
-            tag.commit = target.and_then(|c| index_of.get(&Oid::from_git2(c.id())).copied());
+        for (tag, commit) in inventory.tags.iter_mut().zip(tag_commits) {
+            tag.commit = commit.and_then(|c| index_of.get(&c).copied());
         }
-        if let Ok(head) = repo.head()
-            && let Ok(tree) = head.peel_to_tree()
-        {
-            tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
-                if entry.kind() == Some(ObjectType::Blob) {
-                    inventory.head_blobs.insert(Oid::from_git2(entry.id()));
-                    let mut path = dir.as_bytes().to_vec();
-                    path.extend_from_slice(entry.name_bytes());
-                    inventory.head_paths.insert(path);
-                }
-                TreeWalkResult::Ok
-            })
-            .context("walking HEAD's tree")?;
-        }
+        self.head_files(&mut inventory)?;
         Ok(inventory)
+    }
+
+    /// Every ref that leads to a commit: its short name, the commit, and
+    /// the annotated tag on the way (id and message), if any.
+    fn ref_tips(&self) -> Result<Vec<RefRead>> {
+        let mut tips = Vec::new();
+        match &self.store {
+            Store::Lib(repo) => {
+                for reference in repo.references().context("listing refs")? {
+                    let reference = reference.context("reading a ref")?;
+                    let Ok(commit) = reference.peel_to_commit() else { continue };
+                    let name = reference.shorthand().unwrap_or("?").to_string();
+                    let tag = reference.peel(ObjectType::Tag).ok().and_then(|tag| {
+                        let message = tag.as_tag()?.message_bytes().unwrap_or_default().to_vec();
+                        Some((Oid::from_git2(tag.id()), message))
+                    });
+                    tips.push(RefRead { name, commit: Oid::from_git2(commit.id()), tag });
+                }
+            }
+            Store::Git(store) => {
+                let listed = store.git(&["for-each-ref", "--format=%(objectname) %(refname:short)"])?;
+                for line in listed.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                    let (id, name) = line.split_at(memchr::memchr(b' ', line).unwrap_or(line.len()));
+                    let oid = Oid::from_hex(id).context("git for-each-ref wrote a malformed object id")?;
+                    let name = String::from_utf8_lossy(name.get(1..).unwrap_or_default()).into_owned();
+                    let (Some(commit), message) = super::push::peel_through_git(store, oid)? else {
+                        continue;
+                    };
+                    let tag = message.map(|message| (oid, message));
+                    tips.push(RefRead { name, commit, tag });
+                }
+            }
+        }
+        Ok(tips)
+    }
+
+    /// Records the blobs and paths of HEAD's tree, if HEAD names a commit.
+    fn head_files(&self, inventory: &mut Inventory) -> Result<()> {
+        match &self.store {
+            Store::Lib(repo) => {
+                if let Ok(head) = repo.head()
+                    && let Ok(tree) = head.peel_to_tree()
+                {
+                    tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+                        if entry.kind() == Some(ObjectType::Blob) {
+                            inventory.head_blobs.insert(Oid::from_git2(entry.id()));
+                            let mut path = dir.as_bytes().to_vec();
+                            path.extend_from_slice(entry.name_bytes());
+                            inventory.head_paths.insert(path);
+                        }
+                        TreeWalkResult::Ok
+                    })
+                    .context("walking HEAD's tree")?;
+                }
+            }
+            Store::Git(store) => {
+                if self.head_commit().ok().flatten().is_none() {
+                    return Ok(());
+                }
+                let listed = store
+                    .git(&["ls-tree", "-r", "-z", "--full-tree", "HEAD"])
+                    .context("listing HEAD's tree")?;
+                for entry in listed.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+                    // MODE TYPE OID\tPATH
+                    let tab =
+                        memchr::memchr(b'\t', entry).context("git ls-tree wrote an entry without a path")?;
+                    let fields: Vec<&[u8]> = entry[..tab].split(|&b| b == b' ').collect();
+                    if let [_, b"blob", id] = fields[..] {
+                        inventory
+                            .head_blobs
+                            .insert(Oid::from_hex(id).context("git ls-tree wrote a malformed id")?);
+                        inventory.head_paths.insert(entry[tab + 1..].to_vec());
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Author, email and author time of a commit.
@@ -220,15 +271,16 @@ impl Repo {
     /// # Errors
     /// A missing or corrupt commit.
     pub fn commit_author(&self, oid: Oid) -> Result<Author> {
-        let commit =
-            self.inner.find_commit(oid.to_git2()?).with_context(|| format!("reading commit {oid}"))?;
-        let author = commit.author();
-        Ok(Author {
-            name: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-            email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-            time: author.when().seconds(),
-        })
+        let (name, email, time) = self.commit(oid)?.author;
+        Ok(Author { name, email, time })
     }
+}
+
+/// A ref as the inventory reads it.
+struct RefRead {
+    name: String,
+    commit: Oid,
+    tag: Option<(Oid, Vec<u8>)>,
 }
 
 /// Records new (blob, path) pairs as the log lists changed files.

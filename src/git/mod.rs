@@ -2,11 +2,15 @@
 //! Commands and sources ask it for what they need (the staged changes, a
 //! pushed commit's changes, a history's inventory, a blob, where the hooks
 //! are, a setting) and never assemble git calls themselves. libgit2 reads
-//! single objects and walks pushed commits; the git binary (`command.rs`,
-//! the one place that starts it) diffs the index, lists the history and
-//! streams blobs, and answers the questions about configuration. Object ids
-//! cross the boundary as [`Oid`], guard's own value type.
+//! single objects and walks pushed commits where it can open the
+//! repository; where it cannot (SHA-256 ids, reftable refs, any extension
+//! it does not know) the git binary does that too (`binary.rs`). The git
+//! binary (`command.rs`, the one place that starts it) always diffs the
+//! index, lists the history and streams blobs, and answers the questions
+//! about configuration. Object ids cross the boundary as [`Oid`], guard's
+//! own value type, 20 or 32 bytes.
 
+pub mod binary;
 pub mod blob_diff;
 pub mod blob_stream;
 pub mod cat_file;
@@ -28,13 +32,16 @@ use anyhow::{Context, Result};
 use git2::{Repository, RepositoryOpenFlags};
 
 pub use oid::{MaybeZeroOid, Oid};
+use parse::ObjectKind;
 
 /// The root of the work tree containing `start`, if `start` is inside one.
 /// Honours `GIT_DIR` and friends, as git does.
 pub fn work_tree_root(start: &Path) -> Option<PathBuf> {
-    let repo =
-        Repository::open_ext(start, RepositoryOpenFlags::FROM_ENV, std::iter::empty::<&OsStr>()).ok()?;
-    repo.workdir().map(Path::to_path_buf)
+    match Repository::open_ext(start, RepositoryOpenFlags::FROM_ENV, std::iter::empty::<&OsStr>()) {
+        Ok(repo) => repo.workdir().map(Path::to_path_buf),
+        // A format libgit2 does not read: git knows.
+        Err(_) => path(start, &["rev-parse", "--show-toplevel"]).ok(),
+    }
 }
 
 /// The directory git runs hooks from for the work tree containing `start`:
@@ -138,15 +145,34 @@ pub fn tracked_files(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(output.split(|&b| b == 0).filter(|p| !p.is_empty()).map(path_from_bytes).collect())
 }
 
-/// The id git gives the file at `path` as a blob (SHA-1), without adding
-/// it: what binds a forbidden file's finding to its content.
+/// Which hash names objects: SHA-1 (20-byte ids) or SHA-256 (32).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ObjectFormat {
+    /// `sha1`, git's default.
+    #[default]
+    Sha1,
+    /// `sha256` (`git init --object-format=sha256`).
+    Sha256,
+}
+
+/// The id git gives the file at `path` as a blob in a repository of
+/// `format`, without adding it: what binds a forbidden file's finding to
+/// its content.
 ///
 /// # Errors
 /// The file cannot be read.
-pub fn blob_id_of_file(path: &Path) -> Result<Oid> {
-    let id = git2::Oid::hash_file(git2::ObjectType::Blob, path)
-        .with_context(|| format!("reading {}", path.display()))?;
-    Ok(Oid::from_git2(id))
+pub fn blob_id_of_file(path: &Path, format: ObjectFormat) -> Result<Oid> {
+    if format == ObjectFormat::Sha1 {
+        let id = git2::Oid::hash_file(git2::ObjectType::Blob, path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        return Ok(Oid::from_git2(id));
+    }
+    use sha2::Digest as _;
+    let content = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(format!("blob {}\0", content.len()).as_bytes());
+    hasher.update(&content);
+    Oid::from_bytes(&hasher.finalize())
 }
 
 /// git's output that names a path, byte for byte (a path need not be
@@ -168,9 +194,18 @@ pub fn path_from_bytes(bytes: &[u8]) -> PathBuf {
     }
 }
 
-/// An open repository.
+/// An open repository, read through libgit2 where it can open it and
+/// through the git binary otherwise (`binary.rs`).
 pub struct Repo {
-    inner: Repository,
+    store: Store,
+}
+
+/// How a repository is read.
+enum Store {
+    /// libgit2: in-process, for the formats it knows.
+    Lib(Repository),
+    /// The git binary: every format git itself reads.
+    Git(Box<binary::GitStore>),
 }
 
 impl Repo {
@@ -178,21 +213,42 @@ impl Repo {
     /// `GIT_DIR` as git does.
     ///
     /// # Errors
-    /// Not a repository, or one libgit2 cannot read.
+    /// Not a repository; git's message says why.
     pub fn discover(start: &Path) -> Result<Repo> {
-        let inner = Repository::open_ext(start, RepositoryOpenFlags::FROM_ENV, std::iter::empty::<&OsStr>())
-            .with_context(|| format!("opening the git repository at {}", start.display()))?;
-        Ok(Repo::wrap(inner))
+        match Repository::open_ext(start, RepositoryOpenFlags::FROM_ENV, std::iter::empty::<&OsStr>()) {
+            Ok(inner) => Ok(Repo::wrap(inner)),
+            Err(_) => binary::GitStore::open(start)
+                .map(|store| Repo { store: Store::Git(Box::new(store)) })
+                .with_context(|| format!("opening the git repository at {}", start.display())),
+        }
     }
 
     /// Opens the repository git is working on, from the environment
     /// (`GIT_DIR`, `GIT_INDEX_FILE`, the current directory), as a hook must.
     ///
     /// # Errors
-    /// Not in a repository, or one libgit2 cannot read.
+    /// Not in a repository; git's message says why.
     pub fn open_from_env() -> Result<Repo> {
-        let inner = Repository::open_from_env().context("opening the git repository git is running in")?;
-        Ok(Repo::wrap(inner))
+        match Repository::open_from_env() {
+            Ok(inner) => Ok(Repo::wrap(inner)),
+            Err(_) => binary::GitStore::open(Path::new("."))
+                .map(|store| Repo { store: Store::Git(Box::new(store)) })
+                .context("opening the git repository git is running in"),
+        }
+    }
+
+    /// Whether libgit2 reads this repository (else the git binary does).
+    pub fn read_in_process(&self) -> bool {
+        matches!(self.store, Store::Lib(_))
+    }
+
+    /// The hash that names this repository's objects (libgit2 opens only
+    /// SHA-1 ones).
+    pub fn object_format(&self) -> ObjectFormat {
+        match &self.store {
+            Store::Lib(_) => ObjectFormat::Sha1,
+            Store::Git(store) => store.object_format(),
+        }
     }
 
     /// The content of blob `oid`.
@@ -200,20 +256,34 @@ impl Repo {
     /// # Errors
     /// A missing or corrupt object, named.
     pub fn blob(&self, oid: Oid) -> Result<Vec<u8>> {
-        let blob = self.inner.find_blob(oid.to_git2()?).with_context(|| format!("reading blob {oid}"))?;
-        Ok(blob.content().to_vec())
+        match &self.store {
+            Store::Lib(repo) => {
+                let blob = repo.find_blob(oid.to_git2()?).with_context(|| format!("reading blob {oid}"))?;
+                Ok(blob.content().to_vec())
+            }
+            Store::Git(store) => {
+                store.read_kind(oid, ObjectKind::Blob).with_context(|| format!("reading blob {oid}"))
+            }
+        }
     }
 
     /// The content of blob `oid`; `None` when the repository does not have
-    /// it (libgit2 never fetches one).
+    /// it (guard never fetches one).
     ///
     /// # Errors
     /// A corrupt object, named.
     pub fn blob_if_present(&self, oid: Oid) -> Result<Option<Vec<u8>>> {
-        match self.inner.find_blob(oid.to_git2()?) {
-            Ok(blob) => Ok(Some(blob.content().to_vec())),
-            Err(err) if err.code() == git2::ErrorCode::NotFound => Ok(None),
-            Err(err) => Err(err).with_context(|| format!("reading blob {oid}")),
+        match &self.store {
+            Store::Lib(repo) => match repo.find_blob(oid.to_git2()?) {
+                Ok(blob) => Ok(Some(blob.content().to_vec())),
+                Err(err) if err.code() == git2::ErrorCode::NotFound => Ok(None),
+                Err(err) => Err(err).with_context(|| format!("reading blob {oid}")),
+            },
+            Store::Git(store) => match store.read(oid).with_context(|| format!("reading blob {oid}"))? {
+                Some((ObjectKind::Blob, content)) => Ok(Some(content)),
+                Some((kind, _)) => anyhow::bail!("object {oid} is a {kind:?}, not a blob"),
+                None => Ok(None),
+            },
         }
     }
 
@@ -223,11 +293,18 @@ impl Repo {
     /// # Errors
     /// A corrupt object, named.
     pub fn blob_size(&self, oid: Oid) -> Result<Option<u64>> {
-        let odb = self.inner.odb().context("opening the object database")?;
-        match odb.read_header(oid.to_git2()?) {
-            Ok((size, _)) => Ok(Some(size as u64)),
-            Err(err) if err.code() == git2::ErrorCode::NotFound => Ok(None),
-            Err(err) => Err(err).with_context(|| format!("reading blob {oid}")),
+        match &self.store {
+            Store::Lib(repo) => {
+                let odb = repo.odb().context("opening the object database")?;
+                match odb.read_header(oid.to_git2()?) {
+                    Ok((size, _)) => Ok(Some(size as u64)),
+                    Err(err) if err.code() == git2::ErrorCode::NotFound => Ok(None),
+                    Err(err) => Err(err).with_context(|| format!("reading blob {oid}")),
+                }
+            }
+            Store::Git(store) => {
+                Ok(store.info(oid).with_context(|| format!("reading blob {oid}"))?.map(|(_, size)| size))
+            }
         }
     }
 
@@ -237,7 +314,22 @@ impl Repo {
     /// guard never fetches, so in such a clone a missing blob is content
     /// never fetched rather than damage.
     pub fn promisor_remote(&self) -> Option<String> {
-        let config = self.inner.config().ok()?.snapshot().ok()?;
+        let repo = match &self.store {
+            Store::Lib(repo) => repo,
+            Store::Git(store) => {
+                if let Ok(name) = store.git(&["config", "--get", "extensions.partialclone"]) {
+                    return Some(String::from_utf8_lossy(&name).into_owned());
+                }
+                let listed =
+                    store.git(&["config", "--bool", "--get-regexp", r"^remote\..*\.promisor$"]).ok()?;
+                return String::from_utf8_lossy(&listed).lines().find_map(|line| {
+                    let (key, value) = line.split_once(' ')?;
+                    let name = key.strip_prefix("remote.")?.strip_suffix(".promisor")?;
+                    (value == "true").then(|| name.to_string())
+                });
+            }
+        };
+        let config = repo.config().ok()?.snapshot().ok()?;
         if let Ok(name) = config.get_string("extensions.partialclone") {
             return Some(name);
         }
@@ -269,17 +361,35 @@ impl Repo {
     }
 
     /// Why object `oid`, which git could not read, is unreadable: missing
-    /// (a partial, shallow or damaged clone) or corrupt, with libgit2's
-    /// reason, and what to run.
+    /// (a partial, shallow or damaged clone) or corrupt, with the reason,
+    /// and what to run.
     pub fn unreadable_object(&self, oid: Oid) -> String {
-        let read = oid.to_git2().and_then(|id| Ok(self.inner.odb()?.read_header(id)?));
+        let missing =
+            || format!("object {oid} is missing from the repository (run `git fsck` to see what else is)");
+        let repo = match &self.store {
+            Store::Lib(repo) => repo,
+            Store::Git(store) => {
+                return match store.info(oid) {
+                    Ok(None) => missing(),
+                    Ok(Some(_)) => {
+                        format!("object {oid} could not be read by `git cat-file` (run `git fsck`)")
+                    }
+                    Err(err) => {
+                        format!(
+                            "object {oid} is corrupt: {err:#}; run `git fsck`, and restore it from another clone"
+                        )
+                    }
+                };
+            }
+        };
+        let read = oid.to_git2().and_then(|id| Ok(repo.odb()?.read_header(id)?));
         match read {
             Err(err)
                 if err
                     .downcast_ref::<git2::Error>()
                     .is_none_or(|e| e.code() == git2::ErrorCode::NotFound) =>
             {
-                format!("object {oid} is missing from the repository (run `git fsck` to see what else is)")
+                missing()
             }
             Err(err) => {
                 format!("object {oid} is corrupt: {err}; run `git fsck`, and restore it from another clone")
@@ -294,17 +404,23 @@ impl Repo {
     /// the error names it.
     fn wrap(inner: Repository) -> Repo {
         git2::opts::strict_hash_verification(false);
-        Repo { inner }
+        Repo { store: Store::Lib(inner) }
     }
 
     /// The git directory.
     pub fn git_dir(&self) -> &Path {
-        self.inner.path()
+        match &self.store {
+            Store::Lib(repo) => repo.path(),
+            Store::Git(store) => store.git_dir(),
+        }
     }
 
     /// The work tree, unless the repository is bare.
     pub fn work_tree(&self) -> Option<&Path> {
-        self.inner.workdir()
+        match &self.store {
+            Store::Lib(repo) => repo.workdir(),
+            Store::Git(store) => store.work_tree(),
+        }
     }
 
     /// The commit HEAD names; `None` before the first commit.
@@ -312,7 +428,18 @@ impl Repo {
     /// # Errors
     /// A HEAD that cannot be read or names no commit.
     pub fn head_commit(&self) -> Result<Option<Oid>> {
-        match self.inner.head() {
+        let repo = match &self.store {
+            Store::Lib(repo) => repo,
+            Store::Git(store) => {
+                // An unborn branch is a symbolic HEAD that names no commit.
+                if let Ok(id) = store.git(&["rev-parse", "-q", "--verify", "HEAD^{commit}"]) {
+                    return Ok(Some(Oid::from_hex(&id).context("reading HEAD")?));
+                }
+                store.git(&["symbolic-ref", "-q", "HEAD"]).context("reading HEAD")?;
+                return Ok(None);
+            }
+        };
+        match repo.head() {
             Ok(head) => {
                 Ok(Some(Oid::from_git2(head.peel_to_commit().context("reading HEAD's commit")?.id())))
             }
@@ -323,14 +450,51 @@ impl Repo {
         }
     }
 
+    /// Commit `oid` as guard reads it: tree, parents, author, message.
+    ///
+    /// # Errors
+    /// A missing or corrupt commit.
+    pub fn commit(&self, oid: Oid) -> Result<parse::CommitObject> {
+        let read = || -> Result<parse::CommitObject> {
+            match &self.store {
+                Store::Lib(repo) => {
+                    let commit = repo.find_commit(oid.to_git2()?)?;
+                    let author = commit.author();
+                    Ok(parse::CommitObject {
+                        tree: Oid::from_git2(commit.tree_id()),
+                        parents: commit.parent_ids().map(Oid::from_git2).collect(),
+                        author: (
+                            String::from_utf8_lossy(author.name_bytes()).into_owned(),
+                            String::from_utf8_lossy(author.email_bytes()).into_owned(),
+                            author.when().seconds(),
+                        ),
+                        message: commit.message_bytes().to_vec(),
+                    })
+                }
+                Store::Git(store) => parse::commit_object(&store.read_kind(oid, ObjectKind::Commit)?),
+            }
+        };
+        read().with_context(|| format!("reading commit {oid}"))
+    }
+
     /// The first parent of commit `oid`; `None` for a root commit.
     ///
     /// # Errors
     /// A missing or corrupt commit.
     pub fn first_parent(&self, oid: Oid) -> Result<Option<Oid>> {
-        let commit =
-            self.inner.find_commit(oid.to_git2()?).with_context(|| format!("reading commit {oid}"))?;
-        Ok(commit.parent_ids().next().map(Oid::from_git2))
+        Ok(self.commit(oid)?.parents.first().copied())
+    }
+
+    /// The entry at `path` in commit `commit`'s tree: mode and object.
+    fn committed_entry(&self, commit: Oid, path: &str) -> Result<Option<(u32, Oid)>> {
+        let tree = self.commit(commit)?.tree;
+        match &self.store {
+            Store::Lib(repo) => {
+                let tree = repo.find_tree(tree.to_git2()?).with_context(|| format!("reading tree {tree}"))?;
+                Ok(tree.get_path(Path::new(path)).ok().map(|e| (e.filemode() as u32, Oid::from_git2(e.id()))))
+            }
+            Store::Git(store) => store.tree_entry(tree, path.as_bytes()),
+        }
     }
 
     /// The blob of the regular file `name` at the root of commit `commit`'s
@@ -341,21 +505,17 @@ impl Repo {
     /// # Errors
     /// Such an entry, or a missing or corrupt object.
     pub fn committed_file(&self, commit: Oid, name: &str) -> Result<Option<Oid>> {
-        let tree = self
-            .inner
-            .find_commit(commit.to_git2()?)
-            .and_then(|c| c.tree())
-            .with_context(|| format!("reading the tree of commit {commit}"))?;
-        let Some(entry) = tree.get_name(name) else { return Ok(None) };
+        let Some((mode, oid)) = self.committed_entry(commit, name)? else { return Ok(None) };
         let at = || format!("{name} in commit {commit}");
-        match entry.filemode() {
-            0o100644 | 0o100755 => Ok(Some(Oid::from_git2(entry.id()))),
+        match mode {
+            0o100644 | 0o100755 => Ok(Some(oid)),
             0o120000 => {
-                let target = self.blob(Oid::from_git2(entry.id()))?;
+                let target = self.blob(oid)?;
                 let target = String::from_utf8_lossy(&target).into_owned();
                 let inside = !target.starts_with('/')
                     && Path::new(&target).components().all(|c| matches!(c, std::path::Component::Normal(_)));
-                let Some(entry) = tree.get_path(Path::new(&target)).ok().filter(|_| inside) else {
+                let found = if inside { self.committed_entry(commit, &target)? } else { None };
+                let Some((mode, oid)) = found else {
                     anyhow::bail!(
                         "{} is a symbolic link to {}, outside the repository or missing; guard reads only a \
                          file inside the repository: replace the link with the file",
@@ -363,10 +523,10 @@ impl Repo {
                         crate::safe_text::value(&target)
                     );
                 };
-                if !matches!(entry.filemode(), 0o100644 | 0o100755) {
+                if !matches!(mode, 0o100644 | 0o100755) {
                     anyhow::bail!("{} is a symbolic link to something that is not a file", at());
                 }
-                Ok(Some(Oid::from_git2(entry.id())))
+                Ok(Some(oid))
             }
             _ => anyhow::bail!("{} is not a file", at()),
         }

@@ -33,6 +33,19 @@ impl Oid {
         Ok(Oid { bytes, len: (text.len() / 2) as u8 })
     }
 
+    /// The id of raw `bytes` (20 or 32 of them, as a tree entry holds it).
+    ///
+    /// # Errors
+    /// Another length.
+    pub fn from_bytes(raw: &[u8]) -> Result<Oid> {
+        if !matches!(raw.len(), 20 | 32) {
+            bail!("{} bytes that are not an object id (20 or 32)", raw.len());
+        }
+        let mut bytes = [0u8; 32];
+        bytes[..raw.len()].copy_from_slice(raw);
+        Ok(Oid { bytes, len: raw.len() as u8 })
+    }
+
     /// The id's bytes (20 or 32).
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[..usize::from(self.len)]

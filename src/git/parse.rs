@@ -135,6 +135,19 @@ pub fn commit_record(record: &[u8]) -> Result<CommitRecord> {
     Ok(CommitRecord { oid, parents, message })
 }
 
+/// The four kinds of git object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    /// File content.
+    Blob,
+    /// A directory listing.
+    Tree,
+    /// A commit.
+    Commit,
+    /// An annotated tag.
+    Tag,
+}
+
 /// What a `git cat-file --batch` header announces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BatchHeader {
@@ -142,8 +155,8 @@ pub enum BatchHeader {
     Object {
         /// The object.
         oid: Oid,
-        /// Whether it is a blob.
-        blob: bool,
+        /// Its kind.
+        kind: ObjectKind,
         /// Its size in bytes.
         size: u64,
     },
@@ -160,14 +173,135 @@ pub fn batch_header(line: &[u8]) -> Result<BatchHeader> {
     let bad = || format!("git cat-file answered {}", quote(line));
     match fields[..] {
         [oid, b"missing"] => Ok(BatchHeader::Missing(Oid::from_hex(oid).with_context(bad)?)),
-        [oid, kind, size] if matches!(kind, b"blob" | b"tree" | b"commit" | b"tag") => {
+        [oid, kind, size] => {
+            let kind = match kind {
+                b"blob" => ObjectKind::Blob,
+                b"tree" => ObjectKind::Tree,
+                b"commit" => ObjectKind::Commit,
+                b"tag" => ObjectKind::Tag,
+                _ => bail!(bad()),
+            };
             let oid = Oid::from_hex(oid).with_context(bad)?;
             let size =
                 std::str::from_utf8(size).ok().and_then(|s| s.parse::<u64>().ok()).with_context(bad)?;
-            Ok(BatchHeader::Object { oid, blob: kind == b"blob", size })
+            Ok(BatchHeader::Object { oid, kind, size })
         }
         _ => bail!(bad()),
     }
+}
+
+/// The mode of a subtree in a tree object.
+pub const TREE_MODE: u32 = 0o040000;
+
+/// The entries of a tree object's `content` whose ids are `hash_len`
+/// bytes: mode, name and object of each.
+///
+/// # Errors
+/// A malformed entry.
+pub fn tree_entries(content: &[u8], hash_len: usize) -> Result<Vec<(u32, &[u8], Oid)>> {
+    let mut entries = Vec::new();
+    let mut rest = content;
+    while !rest.is_empty() {
+        let bad = || anyhow::anyhow!("a malformed tree entry {}", quote(&rest[..rest.len().min(64)]));
+        let space = memchr::memchr(b' ', rest).ok_or_else(bad)?;
+        let nul = memchr::memchr(0, rest).filter(|&nul| nul > space).ok_or_else(bad)?;
+        let mode = std::str::from_utf8(&rest[..space]).ok().and_then(|m| u32::from_str_radix(m, 8).ok());
+        let id = rest.get(nul + 1..nul + 1 + hash_len).ok_or_else(bad)?;
+        entries.push((mode.ok_or_else(bad)?, &rest[space + 1..nul], Oid::from_bytes(id)?));
+        rest = &rest[nul + 1 + hash_len..];
+    }
+    Ok(entries)
+}
+
+/// What guard reads of a commit object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitObject {
+    /// Its tree.
+    pub tree: Oid,
+    /// Its parents, in order.
+    pub parents: Vec<Oid>,
+    /// The author's name, email and time (Unix seconds).
+    pub author: (String, String, i64),
+    /// The message.
+    pub message: Vec<u8>,
+}
+
+/// Parses a commit object's content.
+///
+/// # Errors
+/// A missing or malformed tree or parent line.
+pub fn commit_object(content: &[u8]) -> Result<CommitObject> {
+    let (headers, message) = split_headers(content);
+    let mut tree = None;
+    let mut parents = Vec::new();
+    let mut author = (String::new(), String::new(), 0);
+    for line in headers.split(|&b| b == b'\n') {
+        if let Some(id) = line.strip_prefix(b"tree ") {
+            tree = Some(Oid::from_hex(id).context("a commit with a malformed tree line")?);
+        } else if let Some(id) = line.strip_prefix(b"parent ") {
+            parents.push(Oid::from_hex(id).context("a commit with a malformed parent line")?);
+        } else if let Some(who) = line.strip_prefix(b"author ") {
+            author = signature(who);
+        }
+    }
+    Ok(CommitObject {
+        tree: tree.context("a commit without a tree")?,
+        parents,
+        author,
+        message: message.to_vec(),
+    })
+}
+
+/// What guard reads of an annotated tag object: what it points at, and
+/// its message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagObject {
+    /// The object tagged.
+    pub object: Oid,
+    /// The message.
+    pub message: Vec<u8>,
+}
+
+/// Parses a tag object's content.
+///
+/// # Errors
+/// A missing or malformed object line.
+pub fn tag_object(content: &[u8]) -> Result<TagObject> {
+    let (headers, message) = split_headers(content);
+    let object = headers
+        .split(|&b| b == b'\n')
+        .find_map(|line| line.strip_prefix(b"object "))
+        .context("a tag without an object line")?;
+    Ok(TagObject {
+        object: Oid::from_hex(object).context("a tag with a malformed object line")?,
+        message: message.to_vec(),
+    })
+}
+
+/// A commit's or tag's header lines and its message (after the first
+/// empty line).
+fn split_headers(content: &[u8]) -> (&[u8], &[u8]) {
+    match memchr::memmem::find(content, b"\n\n") {
+        Some(at) => (&content[..at], &content[at + 2..]),
+        None => (content, &[]),
+    }
+}
+
+/// `NAME <EMAIL> SECONDS ZONE` as name, email and seconds.
+fn signature(text: &[u8]) -> (String, String, i64) {
+    let open = memchr::memchr(b'<', text);
+    let close = memchr::memrchr(b'>', text);
+    let (Some(open), Some(close)) = (open, close) else {
+        return (String::from_utf8_lossy(text).into_owned(), String::new(), 0);
+    };
+    let name = String::from_utf8_lossy(text[..open].trim_ascii()).into_owned();
+    let email = String::from_utf8_lossy(&text[open + 1..close.max(open + 1)]).into_owned();
+    let seconds = std::str::from_utf8(&text[close.max(open) + 1..])
+        .ok()
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (name, email, seconds)
 }
 
 /// One line of pre-push's standard input.
@@ -330,16 +464,51 @@ mod tests {
     }
 
     #[test]
+    fn tree_commit_and_tag_objects() {
+        let (blob, tree) = ([0x11u8; 32], [0x22u8; 32]);
+        let mut content = b"100644 a file.txt\0".to_vec();
+        content.extend_from_slice(&blob);
+        content.extend_from_slice(b"40000 dir\0");
+        content.extend_from_slice(&tree);
+        let entries = tree_entries(&content, 32).unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!((entries[0].0, entries[0].1), (0o100644, &b"a file.txt"[..]));
+        assert_eq!((entries[1].0, entries[1].2), (TREE_MODE, Oid::from_bytes(&tree).unwrap()));
+        assert!(tree_entries(&content[..content.len() - 1], 32).is_err(), "a cut id");
+        assert!(tree_entries(b"100644 name-without-nul", 20).is_err());
+
+        let (t, p) = (oid('b'), oid('c'));
+        let commit = format!(
+            "tree {t}\nparent {p}\nauthor Ada Lovelace <ada@example.org> 1700000000 +0100\n\
+             committer C <c@e> 1 +0000\ngpgsig -----BEGIN\n continued\n\nsubject\n\nbody\n"
+        );
+        let parsed = commit_object(commit.as_bytes()).unwrap();
+        assert_eq!(parsed.tree.to_string(), t);
+        assert_eq!(parsed.parents.iter().map(ToString::to_string).collect::<Vec<_>>(), [p]);
+        assert_eq!(parsed.author, ("Ada Lovelace".into(), "ada@example.org".into(), 1_700_000_000));
+        assert_eq!(parsed.message, b"subject\n\nbody\n");
+        assert!(commit_object(b"author x\n\nno tree").is_err());
+
+        let tag = format!("object {t}\ntype commit\ntag v1\ntagger T <t@e> 1 +0000\n\nrelease notes\n");
+        let parsed = tag_object(tag.as_bytes()).unwrap();
+        assert_eq!((parsed.object.to_string(), parsed.message), (t, b"release notes\n".to_vec()));
+    }
+
+    #[test]
     fn batch_headers() {
         let a = oid('a');
         let parsed = batch_header(format!("{a} blob 12").as_bytes()).unwrap();
         assert_eq!(
             parsed,
-            BatchHeader::Object { oid: Oid::from_hex(a.as_bytes()).unwrap(), blob: true, size: 12 }
+            BatchHeader::Object {
+                oid: Oid::from_hex(a.as_bytes()).unwrap(),
+                kind: ObjectKind::Blob,
+                size: 12
+            }
         );
         assert!(matches!(
             batch_header(format!("{a} tree 0").as_bytes()).unwrap(),
-            BatchHeader::Object { blob: false, .. }
+            BatchHeader::Object { kind: ObjectKind::Tree, .. }
         ));
         assert!(matches!(batch_header(format!("{a} missing").as_bytes()).unwrap(), BatchHeader::Missing(_)));
         for bad in [

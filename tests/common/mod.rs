@@ -359,6 +359,17 @@ impl TempRepo {
         repo
     }
 
+    /// `git init -b main ARGS…` (`--object-format=sha256`, say) in a
+    /// fresh directory.
+    pub fn with_init(args: &[&str]) -> TempRepo {
+        let repo =
+            TempRepo { dir: temp_dir(), home: empty_home().to_path_buf(), commits: std::cell::Cell::new(0) };
+        let mut all = vec!["init", "-q", "-b", "main"];
+        all.extend_from_slice(args);
+        repo.git(&all);
+        repo
+    }
+
     /// Wraps an existing directory (a clone made by `git`).
     pub fn at(dir: tempfile::TempDir) -> TempRepo {
         TempRepo { dir, home: empty_home().to_path_buf(), commits: std::cell::Cell::new(0) }
