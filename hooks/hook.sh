@@ -3,7 +3,7 @@
 # Written by `guard install`; `guard uninstall` removes it. A hook that was
 # here before is kept as @HOOK@.pre-guard and runs after guard.
 @FIND_GUARD@"$guard" hook @HOOK@ "$@" || exit $?
-chained="$(dirname "$0")/@HOOK@.pre-guard"
+chained="${0%/*}/@HOOK@.pre-guard"
 if [ -x "$chained" ]; then
     "$chained" "$@" || exit $?
 fi

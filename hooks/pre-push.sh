@@ -7,7 +7,7 @@
 input=$(cat; echo .)
 input=${input%.}
 printf '%s' "$input" | "$guard" hook @HOOK@ "$@" || exit $?
-chained="$(dirname "$0")/@HOOK@.pre-guard"
+chained="${0%/*}/@HOOK@.pre-guard"
 if [ -x "$chained" ]; then
     printf '%s' "$input" | "$chained" "$@" || exit $?
 fi

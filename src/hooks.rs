@@ -53,6 +53,10 @@ const FIND_GUARD: &str = include_str!("../hooks/find-guard.sh");
 /// Added to hooks installed globally: runs the repository's own hook.
 const LOCAL_TEMPLATE: &str = include_str!("../hooks/local.sh");
 
+/// Finds the repository's own hook (`local_hook`, empty when there is
+/// none) without starting a process.
+const FIND_LOCAL: &str = include_str!("../hooks/find-local.sh");
+
 /// The line that marks a hook as guard's: `# guard-hook: NAME VERSION`.
 const MARKER: &str = "# guard-hook: ";
 
@@ -127,6 +131,8 @@ pub fn render(name: &str, binary: &Path, scope: Scope) -> String {
             LOCAL_TEMPLATE.replace("@STDIN@", stdin)
         }
     };
+    // A pass-through hook runs the repository's hook itself.
+    let find_local = if scope == Scope::Global { FIND_LOCAL } else { "" };
     let action = match name {
         "pre-merge-commit" => "merge",
         "pre-push" => "push",
@@ -142,6 +148,7 @@ pub fn render(name: &str, binary: &Path, scope: Scope) -> String {
     template
         .replace("@FIND_GUARD@", FIND_GUARD)
         .replace("@LOCAL@", &local)
+        .replace("@FIND_LOCAL@", find_local)
         .replace("@HOOK@", name)
         .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
         .replace("@GUARD@", &shell_quote(&binary.to_string_lossy()))
@@ -409,7 +416,14 @@ mod tests {
         assert!(!is_guard_hook("#!/bin/sh\nnpx lint-staged\n"));
         assert!(!script.contains("local_hook"));
         let global = render("pre-push", Path::new("/g"), Scope::Global);
-        assert!(global.contains("local_hook=\"$(git rev-parse --git-common-dir)/hooks/pre-push\""));
+        assert!(global.contains("local_hook=$common/hooks/pre-push\n"));
         assert!(global.contains("printf '%s' \"$input\" | \"$local_hook\""));
+        // A pass-through hook starts no program but the hooks it runs.
+        let through = render("reference-transaction", Path::new("/g"), Scope::Global);
+        let code: Vec<&str> = through.lines().filter(|l| !l.trim_start().starts_with('#')).collect();
+        let before_input = code.split(|l| l.starts_with("input=$(cat")).next().unwrap_or_default();
+        for program in ["git ", "cat", "dirname", "grep", "$("] {
+            assert!(!before_input.iter().any(|l| l.contains(program)), "{program} in\n{through}");
+        }
     }
 }

@@ -280,3 +280,39 @@ fn zero_ids_are_as_long_as_the_repository_names_objects() {
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("push blocked: 1 finding"), "{}", stderr(&out));
 }
+
+#[test]
+fn status_and_audit_run_the_check_the_hooks_run() {
+    assert_git_makes_every_format();
+    let place = Place::new(Format::Sha256, false);
+    assert_eq!(code(&place.guard(&["install"])), 0);
+    let status = place.guard(&["status"]);
+    assert_eq!(code(&status), 0, "{}", stdout(&status));
+    assert!(
+        stdout(&status).contains(
+            "repository:      read through the git binary (SHA-256 object ids; libgit2 cannot open it"
+        ),
+        "{}",
+        stdout(&status)
+    );
+    // HEAD names a commit the repository lacks: the hooks cannot run, and
+    // status and audit say so instead of calling them current.
+    let missing = "1".repeat(64);
+    std::fs::write(place.dir.join(".git/refs/heads/main"), format!("{missing}\n")).unwrap();
+    place.write("d/app.txt", "changed\n");
+    place.git(&["add", "d/app.txt"]);
+    let (exit, err) = place.commit(&["-m", "blocked"]);
+    assert_ne!(exit, 0, "{err}");
+    let status = place.guard(&["status"]);
+    assert_eq!(code(&status), 1, "{}", stdout(&status));
+    assert!(
+        stdout(&status).contains("repository:      PROBLEM: the hooks cannot read it"),
+        "{}",
+        stdout(&status)
+    );
+    // audit fails, naming the missing commit.
+    let audit = place.guard(&["audit"]);
+    let said = format!("{}{}", stdout(&audit), stderr(&audit));
+    assert_ne!(code(&audit), 0, "{said}");
+    assert!(said.contains(&format!("object {missing} is missing from the repository")), "{said}");
+}

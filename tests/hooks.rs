@@ -630,6 +630,60 @@ fn global_install_runs_in_every_repository_and_still_runs_local_hooks() {
     assert!(repo.command(&["config", "--global", "core.hooksPath"]).run().stdout.is_empty());
 }
 
+/// With `install --global`, the hooks guard only passes through start no
+/// process when the repository has no hook of its own (git runs
+/// reference-transaction on every ref update), print nothing outside a
+/// repository (`git init`), and still run a repository's own hook in a work
+/// tree, a linked worktree and a bare repository.
+#[cfg(unix)]
+#[test]
+fn global_pass_through_hooks_are_quiet_and_start_nothing() {
+    let home = crate::common::temp_dir();
+    let repo = TempRepo::with_home(home.path());
+    let out = repo.guard().args(["install", "--global"]).run();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    repo.write("a.txt", "a\n");
+    repo.commit_all("init");
+    // git by its full path, and a PATH with nothing on it for the hooks:
+    // a hook that started any program would fail and say so.
+    let git = std::env::split_paths(crate::common::path())
+        .map(|dir| dir.join("git"))
+        .find(|git| git.is_file())
+        .expect("git on the tests' PATH");
+    let empty = crate::common::temp_dir();
+    let bare_git = |dir: &Path, args: &[&str]| {
+        let mut command = std::process::Command::new(&git);
+        command.current_dir(dir).args(args).env("HOME", home.path()).env("PATH", empty.path());
+        command.run()
+    };
+    for n in 0..5 {
+        let out = bare_git(repo.path(), &["update-ref", &format!("refs/heads/b{n}"), "HEAD"]);
+        assert_eq!((code(&out), stderr(&out)), (0, String::new()), "update-ref {n}");
+    }
+    let fresh = crate::common::temp_dir();
+    let out = bare_git(fresh.path(), &["init", "-q", "new"]);
+    assert_eq!((code(&out), stderr(&out)), (0, String::new()), "git init prints nothing");
+
+    // A repository's own hook still runs, wherever git runs it.
+    let linked = fresh.path().join("linked");
+    repo.git(&["worktree", "add", "-q", linked.to_str().unwrap(), "b0"]);
+    let bare = fresh.path().join("bare.git");
+    repo.git(&["clone", "-q", "--bare", repo.path().to_str().unwrap(), bare.to_str().unwrap()]);
+    let ran = fresh.path().join("ran");
+    let own = format!("#!/bin/sh\necho \"$1\" >> {}\n", ran.display());
+    write_hook(&repo, "reference-transaction", &own);
+    let hook = bare.join("hooks/reference-transaction");
+    std::fs::write(&hook, &own).unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    for dir in [repo.path(), linked.as_path(), bare.as_path()] {
+        let _ = std::fs::remove_file(&ran);
+        let out = bare_git(dir, &["update-ref", "refs/heads/own", "HEAD"]);
+        assert_eq!(code(&out), 0, "{}: {}", dir.display(), stderr(&out));
+        let said = std::fs::read_to_string(&ran).unwrap_or_default();
+        assert!(said.contains("prepared") && said.contains("committed"), "{}: {said:?}", dir.display());
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn global_install_keeps_an_existing_global_hooks_path() {

@@ -73,6 +73,15 @@ fn hooks_check(root: &Path, ci: bool) -> Result<Check> {
         let text = crate::report::names::masked_text(&format!("{err:#}"));
         return Ok(check("git hooks", Status::Fail, text));
     }
+    // The hooks' own first step: the repository opened and HEAD read.
+    if let Err(err) = crate::git::Repo::discover(root).and_then(|repo| repo.check_readable()) {
+        let text = crate::report::names::masked_text(&format!("{err:#}"));
+        return Ok(check(
+            "git hooks",
+            Status::Fail,
+            format!("the hooks cannot read this repository: {text}"),
+        ));
+    }
     let binary = std::env::current_exe().context("finding guard's own path")?;
     let binary = binary.canonicalize().unwrap_or(binary);
     let local = crate::git::config_path(root, ConfigScope::Local, "core.hooksPath");

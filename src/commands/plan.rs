@@ -82,7 +82,9 @@ impl Plan {
     /// # Errors
     /// As [`Plan::for_cwd`].
     pub fn for_dir(dir: &Path, explicit: Option<&Path>) -> Result<(Plan, Option<Repo>)> {
-        let repo = crate::git::work_tree_root(dir).and_then(|root| Repo::discover(&root).ok());
+        // Inside a work tree, a repository guard cannot read is an error,
+        // never a plain directory.
+        let repo = crate::git::work_tree_root(dir).map(|root| Repo::discover(&root)).transpose()?;
         let plan = match &repo {
             Some(repo) => Plan::for_repo(repo, explicit)?,
             None => Plan::for_directory(dir, explicit)?,

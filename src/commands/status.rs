@@ -79,6 +79,15 @@ pub fn run() -> Result<Outcome> {
         say(format_args!("{:<17} {state}{chained}", format!("{}:", hook.name)));
     }
 
+    // The hooks' own first step: the repository opened and HEAD read.
+    match crate::git::Repo::discover(&cwd).and_then(|repo| repo.check_readable().map(|()| repo)) {
+        Ok(repo) => say(format_args!("repository:      {}", repo.reader())),
+        Err(err) => {
+            healthy = false;
+            let text = crate::report::names::masked_text(&format!("{err:#}"));
+            say(format_args!("repository:      PROBLEM: the hooks cannot read it: {text}"));
+        }
+    }
     match super::plan::Plan::for_cwd(None) {
         Ok((plan, _)) if !plan.acceptance.sweeping.is_empty() => {
             healthy = false;

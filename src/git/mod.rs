@@ -198,6 +198,8 @@ pub fn path_from_bytes(bytes: &[u8]) -> PathBuf {
 /// through the git binary otherwise (`binary.rs`).
 pub struct Repo {
     store: Store,
+    /// Why libgit2 could not open it, when git reads it instead.
+    through_git: Option<String>,
 }
 
 /// How a repository is read.
@@ -217,8 +219,8 @@ impl Repo {
     pub fn discover(start: &Path) -> Result<Repo> {
         match Repository::open_ext(start, RepositoryOpenFlags::FROM_ENV, std::iter::empty::<&OsStr>()) {
             Ok(inner) => Ok(Repo::wrap(inner)),
-            Err(_) => binary::GitStore::open(start)
-                .map(|store| Repo { store: Store::Git(Box::new(store)) })
+            Err(lib) => binary::GitStore::open(start)
+                .map(|store| Repo::through_git(store, &lib))
                 .with_context(|| format!("opening the git repository at {}", start.display())),
         }
     }
@@ -231,8 +233,8 @@ impl Repo {
     pub fn open_from_env() -> Result<Repo> {
         match Repository::open_from_env() {
             Ok(inner) => Ok(Repo::wrap(inner)),
-            Err(_) => binary::GitStore::open(Path::new("."))
-                .map(|store| Repo { store: Store::Git(Box::new(store)) })
+            Err(lib) => binary::GitStore::open(Path::new("."))
+                .map(|store| Repo::through_git(store, &lib))
                 .context("opening the git repository git is running in"),
         }
     }
@@ -404,7 +406,37 @@ impl Repo {
     /// the error names it.
     fn wrap(inner: Repository) -> Repo {
         git2::opts::strict_hash_verification(false);
-        Repo { store: Store::Lib(inner) }
+        Repo { store: Store::Lib(inner), through_git: None }
+    }
+
+    fn through_git(store: binary::GitStore, lib: &git2::Error) -> Repo {
+        Repo { store: Store::Git(Box::new(store)), through_git: Some(lib.message().to_string()) }
+    }
+
+    /// How guard reads this repository, for `status`: in process, or
+    /// through git and why.
+    pub fn reader(&self) -> String {
+        match (&self.through_git, self.object_format()) {
+            (None, _) => "read in process (libgit2)".to_string(),
+            (Some(why), format) => format!(
+                "read through the git binary ({}libgit2 cannot open it: {})",
+                if format == ObjectFormat::Sha256 { "SHA-256 object ids; " } else { "" },
+                crate::safe_text::name(why)
+            ),
+        }
+    }
+
+    /// What every hook does before it checks anything: HEAD read, and its
+    /// commit, through the reader the hooks use. `status` and `audit` run
+    /// it so that they never call hooks healthy that cannot run.
+    ///
+    /// # Errors
+    /// What would stop the hooks.
+    pub fn check_readable(&self) -> Result<()> {
+        if let Some(head) = self.head_commit()? {
+            self.commit(head)?;
+        }
+        Ok(())
     }
 
     /// The git directory.
@@ -431,12 +463,15 @@ impl Repo {
         let repo = match &self.store {
             Store::Lib(repo) => repo,
             Store::Git(store) => {
-                // An unborn branch is a symbolic HEAD that names no commit.
-                if let Ok(id) = store.git(&["rev-parse", "-q", "--verify", "HEAD^{commit}"]) {
-                    return Ok(Some(Oid::from_hex(&id).context("reading HEAD")?));
-                }
-                store.git(&["symbolic-ref", "-q", "HEAD"]).context("reading HEAD")?;
-                return Ok(None);
+                // An unborn branch is a symbolic HEAD whose branch does not
+                // exist yet; a HEAD that names an object must name a commit.
+                let Ok(id) = store.git(&["rev-parse", "-q", "--verify", "HEAD"]) else {
+                    store.git(&["symbolic-ref", "-q", "HEAD"]).context("reading HEAD")?;
+                    return Ok(None);
+                };
+                let id = Oid::from_hex(&id).context("reading HEAD")?;
+                self.commit(id).context("reading HEAD's commit")?;
+                return Ok(Some(id));
             }
         };
         match repo.head() {
