@@ -316,3 +316,22 @@ fn status_and_audit_run_the_check_the_hooks_run() {
     assert_ne!(code(&audit), 0, "{said}");
     assert!(said.contains(&format!("object {missing} is missing from the repository")), "{said}");
 }
+
+#[test]
+fn the_first_commit_of_a_new_repository_is_checked_in_every_format() {
+    assert_git_makes_every_format();
+    for init in [&["--object-format=sha256"][..], &["--ref-format=reftable"]] {
+        let repo = TempRepo::with_init(init);
+        let out = repo.guard().arg("install").run();
+        assert_eq!(code(&out), 0, "{init:?}: {}", stderr(&out));
+        repo.write("a.txt", format!("TOKEN={}\n", expand(GITHUB, 84)));
+        repo.git(&["add", "a.txt"]);
+        let out = repo.command(&["commit", "-q", "-m", "first"]).run();
+        assert_eq!(code(&out), 1, "{init:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("a.txt:1:7: github-pat-classic"), "{init:?}: {}", stderr(&out));
+        repo.write("a.txt", "clean\n");
+        repo.git(&["add", "a.txt"]);
+        let out = repo.command(&["commit", "-q", "-m", "first"]).run();
+        assert_eq!(code(&out), 0, "{init:?}: {}", stderr(&out));
+    }
+}

@@ -21,6 +21,7 @@ use super::{ObjectFormat, Oid};
 /// A repository opened through git.
 pub struct GitStore {
     git_dir: PathBuf,
+    common_dir: PathBuf,
     work_tree: Option<PathBuf>,
     format: ObjectFormat,
     batch: RefCell<Option<Batch>>,
@@ -41,20 +42,25 @@ impl GitStore {
     /// # Errors
     /// git finds no repository there; its message says why.
     pub fn open(dir: &Path) -> Result<GitStore> {
+        // One git process: the top level last, since a bare repository
+        // has none and git then refuses the whole question.
         let args = [
             "rev-parse",
             "--path-format=absolute",
             "--git-dir",
-            "--is-bare-repository",
+            "--git-common-dir",
             "--show-object-format",
+            "--show-toplevel",
         ];
-        let found = command::output(dir, &args)?;
+        let (found, bare) = match command::output(dir, &args) {
+            Ok(found) => (found, false),
+            Err(_) => (command::output(dir, &args[..5])?, true),
+        };
         let text = String::from_utf8_lossy(&found);
-        let mut lines = found.split(|&b| b == b'\n');
-        let git_dir = super::path_from_bytes(lines.next().unwrap_or_default());
-        let (bare, format) = match (lines.next(), lines.next()) {
-            (Some(b"true"), Some(format)) => (true, format),
-            (Some(b"false"), Some(format)) => (false, format),
+        let lines: Vec<&[u8]> = found.split(|&b| b == b'\n').collect();
+        let (git_dir, common_dir, format, work_tree) = match lines[..] {
+            [git_dir, common, format] if bare => (git_dir, common, format, None),
+            [git_dir, common, format, top] if !bare => (git_dir, common, format, Some(top)),
             _ => bail!("git rev-parse answered {}", crate::safe_text::name(&text)),
         };
         let format = match format {
@@ -65,14 +71,18 @@ impl GitStore {
                 crate::safe_text::name(&text)
             ),
         };
-        let work_tree = if bare {
-            None
-        } else {
-            // Inside the git directory of a work tree, git knows no top level:
-            // the work tree is then the one the environment names, if any.
-            command::output(dir, &["rev-parse", "--show-toplevel"]).ok().map(|p| super::path_from_bytes(&p))
-        };
-        Ok(GitStore { git_dir, work_tree, format, batch: RefCell::new(None) })
+        Ok(GitStore {
+            git_dir: super::path_from_bytes(git_dir),
+            common_dir: super::path_from_bytes(common_dir),
+            work_tree: work_tree.map(super::path_from_bytes),
+            format,
+            batch: RefCell::new(None),
+        })
+    }
+
+    /// The directory linked worktrees share (objects, refs, `config`).
+    pub fn common_dir(&self) -> &Path {
+        &self.common_dir
     }
 
     /// The hash that names the repository's objects.
@@ -118,7 +128,16 @@ impl GitStore {
     /// # Errors
     /// git's answer is malformed, or git stopped.
     pub fn info(&self, oid: Oid) -> Result<Option<(ObjectKind, u64)>> {
-        self.ask("info", oid, |header, _| Ok(header))
+        self.ask("info", &oid.to_string(), |_, header, _| Ok(header))
+    }
+
+    /// The object `name` (`HEAD`, a ref) names, with its kind; `None`
+    /// when it names none the repository has.
+    ///
+    /// # Errors
+    /// git's answer is malformed, or git stopped.
+    pub fn resolve(&self, name: &str) -> Result<Option<(Oid, ObjectKind)>> {
+        self.ask("info", name, |oid, (kind, _), _| Ok((oid, kind)))
     }
 
     /// Object `oid`'s kind and content; `None` when the repository lacks it.
@@ -126,7 +145,7 @@ impl GitStore {
     /// # Errors
     /// git's answer is malformed or cut short, or git stopped.
     pub fn read(&self, oid: Oid) -> Result<Option<(ObjectKind, Vec<u8>)>> {
-        self.ask("contents", oid, |(kind, size), stdout| {
+        self.ask("contents", &oid.to_string(), |_, (kind, size), stdout| {
             let mut content = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
             let read = stdout.take(size).read_to_end(&mut content)?;
             let mut newline = [0u8; 1];
@@ -149,30 +168,34 @@ impl GitStore {
         }
     }
 
-    /// Sends `verb OID` and reads the answer's header, then the rest with
+    /// Sends `verb NAME` and reads the answer's header, then the rest with
     /// `body`.
     fn ask<T>(
         &self,
         verb: &str,
-        oid: Oid,
-        body: impl FnOnce((ObjectKind, u64), &mut BufReader<ChildStdout>) -> Result<T>,
+        name: &str,
+        body: impl FnOnce(Oid, (ObjectKind, u64), &mut BufReader<ChildStdout>) -> Result<T>,
     ) -> Result<Option<T>> {
         let mut slot = self.batch.borrow_mut();
         if slot.is_none() {
             *slot = Some(self.spawn_batch()?);
         }
         let batch = slot.as_mut().context("the object reader was started above")?;
-        writeln!(batch.stdin, "{verb} {oid}")
+        writeln!(batch.stdin, "{verb} {name}")
             .and_then(|()| batch.stdin.flush())
             .context("asking git cat-file")?;
         let mut header = Vec::new();
         batch.stdout.read_until(b'\n', &mut header).context("reading from git cat-file")?;
         if header.pop() != Some(b'\n') {
-            bail!("git cat-file stopped before answering for object {oid}");
+            bail!("git cat-file stopped before answering for {name}");
+        }
+        // A name that resolves to nothing is answered `NAME missing`.
+        if header.strip_suffix(b" missing") == Some(name.as_bytes()) {
+            return Ok(None);
         }
         match parse::batch_header(&header)? {
             BatchHeader::Missing(_) => Ok(None),
-            BatchHeader::Object { kind, size, .. } => body((kind, size), &mut batch.stdout).map(Some),
+            BatchHeader::Object { oid, kind, size } => body(oid, (kind, size), &mut batch.stdout).map(Some),
         }
     }
 

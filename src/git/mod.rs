@@ -316,22 +316,14 @@ impl Repo {
     /// guard never fetches, so in such a clone a missing blob is content
     /// never fetched rather than damage.
     pub fn promisor_remote(&self) -> Option<String> {
-        let repo = match &self.store {
-            Store::Lib(repo) => repo,
+        let config = match &self.store {
+            Store::Lib(repo) => repo.config().ok()?.snapshot().ok()?,
+            // The repository's own file, read in process (libgit2 parses a
+            // config file whatever extensions it names).
             Store::Git(store) => {
-                if let Ok(name) = store.git(&["config", "--get", "extensions.partialclone"]) {
-                    return Some(String::from_utf8_lossy(&name).into_owned());
-                }
-                let listed =
-                    store.git(&["config", "--bool", "--get-regexp", r"^remote\..*\.promisor$"]).ok()?;
-                return String::from_utf8_lossy(&listed).lines().find_map(|line| {
-                    let (key, value) = line.split_once(' ')?;
-                    let name = key.strip_prefix("remote.")?.strip_suffix(".promisor")?;
-                    (value == "true").then(|| name.to_string())
-                });
+                git2::Config::open(&store.common_dir().join("config")).ok()?.snapshot().ok()?
             }
         };
-        let config = repo.config().ok()?.snapshot().ok()?;
         if let Ok(name) = config.get_string("extensions.partialclone") {
             return Some(name);
         }
@@ -463,15 +455,20 @@ impl Repo {
         let repo = match &self.store {
             Store::Lib(repo) => repo,
             Store::Git(store) => {
+                // Asked of the object reader, which every hook starts anyway.
+                match store.resolve("HEAD").context("reading HEAD")? {
+                    Some((id, ObjectKind::Commit)) => return Ok(Some(id)),
+                    Some((id, kind)) => anyhow::bail!("HEAD names {id}, a {kind:?}, not a commit"),
+                    None => {}
+                }
                 // An unborn branch is a symbolic HEAD whose branch does not
-                // exist yet; a HEAD that names an object must name a commit.
-                let Ok(id) = store.git(&["rev-parse", "-q", "--verify", "HEAD"]) else {
-                    store.git(&["symbolic-ref", "-q", "HEAD"]).context("reading HEAD")?;
-                    return Ok(None);
-                };
-                let id = Oid::from_hex(&id).context("reading HEAD")?;
-                self.commit(id).context("reading HEAD's commit")?;
-                return Ok(Some(id));
+                // exist yet; any other HEAD that names nothing is damage.
+                if let Ok(id) = store.git(&["rev-parse", "-q", "--verify", "HEAD"]) {
+                    let id = Oid::from_hex(&id).context("reading HEAD")?;
+                    self.commit(id).context("reading HEAD's commit")?;
+                }
+                store.git(&["symbolic-ref", "-q", "HEAD"]).context("reading HEAD")?;
+                return Ok(None);
             }
         };
         match repo.head() {
