@@ -1,3 +1,3 @@
-@FIND_LOCAL@if [ -n "$local_hook" ]; then
+@FIND_LOCAL@@WARN_ON_REQUEST@if [ -n "$local_hook" ]; then
     @STDIN@"$local_hook" "$@" || exit $?
 fi

@@ -99,6 +99,11 @@ pub struct InstallArgs {
     /// With `--claude`: the user's `~/.claude/settings.json`.
     #[arg(long)]
     pub global: bool,
+    /// With `--global`: also pass reference-transaction through to each
+    /// repository's own hook (git runs it on every ref update, so it is
+    /// left out unless asked for or already there).
+    #[arg(long, requires = "global")]
+    pub with_reference_transaction: bool,
     /// Instead of git hooks, add guard's Claude Code hooks (prompts, Read,
     /// Grep, Bash) to the project's `.claude/settings.json`.
     #[arg(long, conflicts_with = "force")]

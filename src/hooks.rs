@@ -26,10 +26,16 @@ pub const PASS_THROUGH: &[&str] = &[
     "post-rewrite",
     "pre-auto-gc",
     "push-to-checkout",
-    "reference-transaction",
     "post-index-change",
     "sendemail-validate",
 ];
+
+/// Hooks `--global` passes through only on request
+/// (`--with-reference-transaction`) or when the directory already holds
+/// one that must keep running: git runs reference-transaction several
+/// times per command, and even an empty hook costs git 1.7 ms a run
+/// (docs/PERFORMANCE.md). A repository that has its own is told so.
+pub const ON_REQUEST: &[&str] = &["reference-transaction"];
 
 /// Every hook guard installs in `scope`.
 pub fn hooks_for(scope: Scope) -> impl Iterator<Item = &'static str> {
@@ -56,6 +62,14 @@ const LOCAL_TEMPLATE: &str = include_str!("../hooks/local.sh");
 /// Finds the repository's own hook (`local_hook`, empty when there is
 /// none) without starting a process.
 const FIND_LOCAL: &str = include_str!("../hooks/find-local.sh");
+
+/// Added to the global pre-commit: says when the repository's own
+/// reference-transaction hook does not run, and how to run it.
+const WARN_ON_REQUEST: &str = include_str!("../hooks/warn-on-request.sh");
+
+fn is_pass_through(name: &str) -> bool {
+    PASS_THROUGH.contains(&name) || ON_REQUEST.contains(&name)
+}
 
 /// The line that marks a hook as guard's: `# guard-hook: NAME VERSION`.
 const MARKER: &str = "# guard-hook: ";
@@ -126,9 +140,10 @@ pub fn render(name: &str, binary: &Path, scope: Scope) -> String {
     let local = match scope {
         Scope::Repository => String::new(),
         Scope::Global => {
-            let reads_input = name == "pre-push" || PASS_THROUGH.contains(&name);
+            let reads_input = name == "pre-push" || is_pass_through(name);
             let stdin = if reads_input { "printf '%s' \"$input\" | " } else { "" };
-            LOCAL_TEMPLATE.replace("@STDIN@", stdin)
+            let warn = if name == "pre-commit" { WARN_ON_REQUEST } else { "" };
+            LOCAL_TEMPLATE.replace("@STDIN@", stdin).replace("@WARN_ON_REQUEST@", warn)
         }
     };
     // A pass-through hook runs the repository's hook itself.
@@ -140,7 +155,7 @@ pub fn render(name: &str, binary: &Path, scope: Scope) -> String {
     };
     let template = if name == "pre-push" {
         PRE_PUSH_TEMPLATE
-    } else if PASS_THROUGH.contains(&name) {
+    } else if is_pass_through(name) {
         PASS_THROUGH_TEMPLATE
     } else {
         TEMPLATE
@@ -263,10 +278,31 @@ fn resolve(path: &Path) -> Result<Resolved> {
 /// # Errors
 /// A file that cannot be read, renamed or written, or a hook that exists
 /// both as `NAME` (not guard's) and `NAME.pre-guard`.
-pub fn install(dir: &Path, binary: &Path, scope: Scope, force: bool) -> Result<Vec<(&'static str, Change)>> {
+pub fn install(
+    dir: &Path,
+    binary: &Path,
+    scope: Scope,
+    force: bool,
+    on_request: bool,
+) -> Result<Vec<(&'static str, Change)>> {
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut changes = Vec::new();
-    for name in hooks_for(scope) {
+    let mut names: Vec<&'static str> = hooks_for(scope).collect();
+    if scope == Scope::Global {
+        for &name in ON_REQUEST {
+            let path = dir.join(name);
+            let guards = read_hook(&path)?.is_some_and(|text| is_guard_hook(&text));
+            let kept = fs::symlink_metadata(chained_path(&path)).is_ok();
+            if on_request || kept || (path.exists() && !guards) {
+                names.push(name);
+            } else if guards {
+                // Written by an earlier guard, which passed it through always.
+                fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+                changes.push((name, Change::Removed));
+            }
+        }
+    }
+    for name in names {
         let path = dir.join(name);
         let script = render(name, binary, scope);
         let change = match read_hook(&path)? {
@@ -310,7 +346,7 @@ pub fn install(dir: &Path, binary: &Path, scope: Scope, force: bool) -> Result<V
 /// A file that cannot be read, removed or renamed.
 pub fn uninstall(dir: &Path) -> Result<Vec<(&'static str, Change)>> {
     let mut changes = Vec::new();
-    for name in hooks_for(Scope::Global) {
+    for name in hooks_for(Scope::Global).chain(ON_REQUEST.iter().copied()) {
         let path = dir.join(name);
         let change = match read_hook(&path)? {
             Some(existing) if is_guard_hook(&existing) => {
@@ -338,7 +374,8 @@ pub fn uninstall(dir: &Path) -> Result<Vec<(&'static str, Change)>> {
 /// A hook file that cannot be read.
 pub fn status(dir: &Path, binary: &Path, scope: Scope) -> Result<Vec<HookStatus>> {
     let mut statuses = Vec::new();
-    for name in hooks_for(scope) {
+    let present = |name: &&str| scope == Scope::Global && dir.join(name).exists();
+    for name in hooks_for(scope).chain(ON_REQUEST.iter().copied().filter(present)) {
         let path = dir.join(name);
         let state = match read_hook(&path)? {
             None => State::Missing,

@@ -630,11 +630,13 @@ fn global_install_runs_in_every_repository_and_still_runs_local_hooks() {
     assert!(repo.command(&["config", "--global", "core.hooksPath"]).run().stdout.is_empty());
 }
 
-/// With `install --global`, the hooks guard only passes through start no
-/// process when the repository has no hook of its own (git runs
-/// reference-transaction on every ref update), print nothing outside a
-/// repository (`git init`), and still run a repository's own hook in a work
-/// tree, a linked worktree and a bare repository.
+/// With `install --global`: reference-transaction, which git runs on every
+/// ref update, is passed through only on request, and a repository whose
+/// own hook it would silence is told so at each commit and by status; the
+/// hooks guard passes through start no process when the repository has no
+/// hook of its own, print nothing outside a repository (`git init`), and
+/// run a repository's own hook in a work tree, a linked worktree and a
+/// bare repository.
 #[cfg(unix)]
 #[test]
 fn global_pass_through_hooks_are_quiet_and_start_nothing() {
@@ -642,8 +644,25 @@ fn global_pass_through_hooks_are_quiet_and_start_nothing() {
     let repo = TempRepo::with_home(home.path());
     let out = repo.guard().args(["install", "--global"]).run();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let global = std::path::PathBuf::from(repo.git(&["config", "--global", "core.hooksPath"]));
+    assert!(global.join("post-checkout").exists() && !global.join("reference-transaction").exists());
     repo.write("a.txt", "a\n");
     repo.commit_all("init");
+    // A repository with its own reference-transaction hook hears about it.
+    write_hook(&repo, "reference-transaction", "#!/bin/sh\nexit 0\n");
+    repo.write("a.txt", "b\n");
+    repo.git(&["add", "a.txt"]);
+    let (exit, err) = commit(&repo, &["-m", "told"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(err.contains("own reference-transaction hook does not run"), "{err}");
+    let status = repo.guard().arg("status").run();
+    assert_eq!(code(&status), 1, "{}", stdout(&status));
+    assert!(stdout(&status).contains("--with-reference-transaction"), "{}", stdout(&status));
+    let out = repo.guard().args(["install", "--global", "--with-reference-transaction"]).run();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let status = repo.guard().arg("status").run();
+    assert_eq!(code(&status), 0, "{}", stdout(&status));
+    assert!(stdout(&status).contains("reference-transaction: guard's, current"), "{}", stdout(&status));
     // git by its full path, and a PATH with nothing on it for the hooks:
     // a hook that started any program would fail and say so.
     let git = std::env::split_paths(crate::common::path())

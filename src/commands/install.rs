@@ -62,7 +62,7 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
     };
     refuse_managed(&dir)?;
     let mut stale = false;
-    for (name, change) in hooks::install(&dir, &binary, scope, args.force)? {
+    for (name, change) in hooks::install(&dir, &binary, scope, args.force, args.with_reference_transaction)? {
         let path = dir.join(name);
         match change {
             Change::Wrote => say(format_args!("guard: installed {}", path.display())),
@@ -81,7 +81,12 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
                     path.display()
                 ));
             }
-            Change::Removed | Change::Restored | Change::Absent => {}
+            Change::Removed => say(format_args!(
+                "guard: removed {}: git runs {name} on every ref update, so guard passes it through only with \
+                 --with-reference-transaction",
+                path.display()
+            )),
+            Change::Restored | Change::Absent => {}
         }
     }
     Ok(if stale { Outcome::Findings } else { Outcome::Clean })

@@ -55,6 +55,20 @@ pub fn run() -> Result<Outcome> {
         }
     }
     let scope = if global.is_some() && local.is_none() { Scope::Global } else { Scope::Repository };
+    if scope == Scope::Global {
+        // A hook of the repository's own that the global directory does not
+        // pass through never runs: say so.
+        let common = crate::git::hooks_location(&cwd)?.repository[1].clone();
+        for name in hooks::ON_REQUEST {
+            if is_executable(&common.join("hooks").join(name)) && !dir.join(name).exists() {
+                healthy = false;
+                say(format_args!(
+                    "                 PROBLEM: this repository's own {name} hook does not run under the global \
+                     hooks; `guard install --global --with-reference-transaction` passes it through"
+                ));
+            }
+        }
+    }
     let hooks = if misplaced.is_some() { Vec::new() } else { hooks::status(&dir, &binary, scope)? };
     for hook in hooks {
         let state = match &hook.state {
@@ -120,4 +134,17 @@ pub fn run() -> Result<Outcome> {
         }
     }
     Ok(if healthy { Outcome::Clean } else { Outcome::Findings })
+}
+
+/// Whether `path` is a file git would run as a hook.
+fn is_executable(path: &std::path::Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
 }
