@@ -56,6 +56,10 @@ const PASS_THROUGH_TEMPLATE: &str = include_str!("../hooks/pass-through.sh");
 /// The start of every hook: find the guard binary, or block with a message.
 const FIND_GUARD: &str = include_str!("../hooks/find-guard.sh");
 
+/// The start of a hook in a directory that may be committed: guard found
+/// through this clone's `guard.path`, else PATH, or block.
+const FIND_GUARD_SHARED: &str = include_str!("../hooks/find-guard-shared.sh");
+
 /// Added to hooks installed globally: runs the repository's own hook.
 const LOCAL_TEMPLATE: &str = include_str!("../hooks/local.sh");
 
@@ -131,6 +135,10 @@ pub struct HookStatus {
 pub enum Scope {
     /// The hooks directory of one repository.
     Repository,
+    /// A hooks directory inside the work tree (`core.hooksPath =
+    /// .githooks`), which may be committed: the scripts name no path of
+    /// this machine and find guard through `git config guard.path`.
+    Shared,
     /// A global hooks directory: the scripts also run the repository's own.
     Global,
 }
@@ -138,7 +146,7 @@ pub enum Scope {
 /// The script for hook `name` that runs `binary`.
 pub fn render(name: &str, binary: &Path, scope: Scope) -> String {
     let local = match scope {
-        Scope::Repository => String::new(),
+        Scope::Repository | Scope::Shared => String::new(),
         Scope::Global => {
             let reads_input = name == "pre-push" || is_pass_through(name);
             let stdin = if reads_input { "printf '%s' \"$input\" | " } else { "" };
@@ -160,8 +168,9 @@ pub fn render(name: &str, binary: &Path, scope: Scope) -> String {
     } else {
         TEMPLATE
     };
+    let find_guard = if scope == Scope::Shared { FIND_GUARD_SHARED } else { FIND_GUARD };
     template
-        .replace("@FIND_GUARD@", FIND_GUARD)
+        .replace("@FIND_GUARD@", find_guard)
         .replace("@LOCAL@", &local)
         .replace("@FIND_LOCAL@", find_local)
         .replace("@HOOK@", name)

@@ -630,6 +630,75 @@ fn global_install_runs_in_every_repository_and_still_runs_local_hooks() {
     assert!(repo.command(&["config", "--global", "core.hooksPath"]).run().stdout.is_empty());
 }
 
+/// A hooks directory the repository tracks (`core.hooksPath = .githooks`,
+/// committed with a team hook): guard's scripts there name no path of this
+/// machine, find guard through this clone's `guard.path` (else PATH) and
+/// fail closed without either; install says what to commit; uninstall puts
+/// the team hook back byte for byte.
+#[cfg(unix)]
+#[test]
+fn a_tracked_hooks_directory_gets_no_machine_path() {
+    let repo = TempRepo::new();
+    let team = "#!/bin/sh\necho team hook ran >&2\n";
+    repo.write(".githooks/pre-commit", team);
+    std::fs::set_permissions(
+        repo.path().join(".githooks/pre-commit"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    repo.git(&["config", "core.hooksPath", ".githooks"]);
+    repo.commit_all("team hooks");
+    let out = repo.guard().arg("install").run();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains("is inside the work tree") && said.contains("Commit them (git add"), "{said}");
+    let binary = repo.git(&["config", "--local", "guard.path"]);
+    assert!(Path::new(&binary).is_absolute(), "{binary}");
+    for entry in std::fs::read_dir(repo.path().join(".githooks")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(!text.contains(&binary), "a tracked hook names this machine's guard:\n{text}");
+    }
+    let status = repo.guard().arg("status").run();
+    assert_eq!(code(&status), 0, "{}", stdout(&status));
+    assert!(stdout(&status).contains("guard.path:      "), "{}", stdout(&status));
+
+    repo.write("a.txt", format!("{}\n", expand(GITHUB, 41)));
+    repo.git(&["add", "a.txt"]);
+    let (exit, err) = commit(&repo, &["-m", "secret"]);
+    assert_eq!(exit, 1, "{err}");
+    assert!(err.contains("commit blocked"), "{err}");
+    repo.write("a.txt", "clean\n");
+    repo.git(&["add", "a.txt"]);
+    let (exit, err) = commit(&repo, &["-m", "clean"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(err.contains("team hook ran"), "the team's hook still runs: {err}");
+
+    // A clone without guard.path, and no guard on PATH: blocked, saying how.
+    repo.git(&["config", "--local", "--unset", "guard.path"]);
+    let status = repo.guard().arg("status").run();
+    assert_eq!(code(&status), 1, "{}", stdout(&status));
+    assert!(stdout(&status).contains("guard.path:      PROBLEM: not set"), "{}", stdout(&status));
+    repo.write("a.txt", "again\n");
+    repo.git(&["add", "a.txt"]);
+    let (exit, err) = commit(&repo, &["-m", "no guard"]);
+    assert_ne!(exit, 0, "{err}");
+    assert!(
+        err.contains("this clone has no guard.path (run guard install), and no guard is on PATH"),
+        "{err}"
+    );
+
+    repo.git(&["config", "--local", "guard.path", &binary]);
+    let out = repo.guard().arg("uninstall").run();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(repo.path().join(".githooks/pre-commit")).unwrap(), team);
+    assert!(repo.command(&["config", "--local", "guard.path"]).run().stdout.is_empty());
+    assert_eq!(
+        repo.git(&["status", "--porcelain", "--", ".githooks"]),
+        "",
+        "the tracked directory is as committed"
+    );
+}
+
 /// With `install --global`: reference-transaction, which git runs on every
 /// ref update, is passed through only on request, and a repository whose
 /// own hook it would silence is told so at each commit and by status; the

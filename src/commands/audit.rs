@@ -86,7 +86,7 @@ fn hooks_check(root: &Path, ci: bool) -> Result<Check> {
     let binary = binary.canonicalize().unwrap_or(binary);
     let local = crate::git::config_path(root, ConfigScope::Local, "core.hooksPath");
     let global = super::install::global_hooks_path(root).is_some() && local.is_none();
-    let scope = if global { Scope::Global } else { Scope::Repository };
+    let scope = if global { Scope::Global } else { super::install::repository_scope(root, &dir)? };
     let problems: Vec<String> = hooks::status(&dir, &binary, scope)?
         .into_iter()
         .filter(|h| h.state != State::Current)

@@ -58,9 +58,24 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
         };
         (dir, Scope::Global)
     } else {
-        (repository_hooks_dir(&cwd)?, Scope::Repository)
+        let dir = repository_hooks_dir(&cwd)?;
+        let scope = repository_scope(&cwd, &dir)?;
+        (dir, scope)
     };
     refuse_managed(&dir)?;
+    if scope == Scope::Shared {
+        // A path of this machine goes into this clone's config, never into
+        // a file the team may commit.
+        crate::git::set_config(&cwd, ConfigScope::Local, GUARD_PATH, &binary.to_string_lossy())?;
+        say(format_args!(
+            "guard: {} is inside the work tree, so its hooks name no path of this machine: they run the guard \
+             in this clone's `git config {GUARD_PATH}` (set to {}), else the guard on PATH. Commit them (git add \
+             {}) to share them; every clone then runs `guard install` once.",
+            dir.display(),
+            binary.display(),
+            dir.display()
+        ));
+    }
     let mut stale = false;
     for (name, change) in hooks::install(&dir, &binary, scope, args.force, args.with_reference_transaction)? {
         let path = dir.join(name);
@@ -110,6 +125,13 @@ pub fn uninstall(args: &UninstallArgs) -> Result<Outcome> {
     } else {
         repository_hooks_dir(&cwd)?
     };
+    if !args.global
+        && repository_scope(&cwd, &dir)? == Scope::Shared
+        && crate::git::config_path(&cwd, ConfigScope::Local, GUARD_PATH).is_some()
+    {
+        crate::git::unset_config(&cwd, ConfigScope::Local, GUARD_PATH)?;
+        say(format_args!("guard: unset this clone's {GUARD_PATH}"));
+    }
     for (name, change) in hooks::uninstall(&dir)? {
         let path = dir.join(name);
         match change {
@@ -147,6 +169,23 @@ pub fn repository_hooks_dir(cwd: &Path) -> Result<PathBuf> {
         );
     }
     hooks::inside_repository(&location.dir, location.configured.as_deref(), &location.repository)
+}
+
+/// The setting that names this clone's guard for hooks that may be committed.
+pub const GUARD_PATH: &str = "guard.path";
+
+/// How a repository's hooks directory `dir` is written: [`Scope::Shared`]
+/// when it lies in the work tree (outside the git directory), where it may
+/// be committed; else [`Scope::Repository`].
+///
+/// # Errors
+/// Not in a work tree.
+pub fn repository_scope(cwd: &Path, dir: &Path) -> Result<Scope> {
+    let location = crate::git::hooks_location(cwd)?;
+    let [root, common] = location.repository.map(|p| p.canonicalize().unwrap_or(p));
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let shared = dir.starts_with(&root) && !dir.starts_with(&common);
+    Ok(if shared { Scope::Shared } else { Scope::Repository })
 }
 
 /// Whether `dir` is the user's global hooks directory.

@@ -54,7 +54,34 @@ pub fn run() -> Result<Outcome> {
             ));
         }
     }
-    let scope = if global.is_some() && local.is_none() { Scope::Global } else { Scope::Repository };
+    let scope = if global.is_some() && local.is_none() {
+        Scope::Global
+    } else {
+        super::install::repository_scope(&cwd, &dir)?
+    };
+    if scope == Scope::Shared {
+        // Hooks that may be committed find guard through this clone's setting.
+        let key = super::install::GUARD_PATH;
+        match crate::git::config_path(&cwd, ConfigScope::Local, key) {
+            Some(path) if is_executable(&path) => {
+                say(format_args!("guard.path:      {} (the shared hooks run it)", path.display()));
+            }
+            Some(path) => {
+                healthy = false;
+                say(format_args!(
+                    "guard.path:      PROBLEM: {} is missing or not executable; run `guard install`",
+                    path.display()
+                ));
+            }
+            None => {
+                healthy = false;
+                say(format_args!(
+                    "guard.path:      PROBLEM: not set for this clone, so the shared hooks need a guard on PATH; \
+                     run `guard install`"
+                ));
+            }
+        }
+    }
     if scope == Scope::Global {
         // A hook of the repository's own that the global directory does not
         // pass through never runs: say so.
