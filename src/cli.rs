@@ -140,10 +140,15 @@ pub enum HookName {
     /// JSON on standard input; exit 2 blocks it, with the reason on
     /// standard error.
     Claude,
+    /// Run by the pre-commit framework (`.pre-commit-hooks.yaml`, id
+    /// `guard`): the push its pre-push stage describes in
+    /// `PRE_COMMIT_FROM_REF`/`PRE_COMMIT_TO_REF` (else the local branch
+    /// new to `PRE_COMMIT_REMOTE_NAME`), otherwise the staged changes.
+    Framework,
 }
 
 /// The git hooks guard runs as.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum GitHook {
     /// Check the staged changes; block the commit on a finding.
     PreCommit,

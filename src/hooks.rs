@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use crate::framework;
+
 /// The hooks guard installs.
 pub const HOOKS: &[&str] = &["pre-commit", "pre-merge-commit", "commit-msg", "pre-push"];
 
@@ -100,6 +102,24 @@ pub enum Change {
     Restored,
     /// No guard hook to remove.
     Absent,
+    /// Wrote guard's hook as `NAME.legacy`, which the pre-commit
+    /// framework's hook in `NAME` runs before its own.
+    BesideFramework,
+    /// Wrote nothing: the pre-commit framework's hook is there and its
+    /// configuration lists guard.
+    ThroughFramework,
+}
+
+/// What `install` may do beyond writing guard's hooks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Replace guard hooks written by another version or binary.
+    pub force: bool,
+    /// With [`Scope::Global`], pass reference-transaction through too.
+    pub reference_transaction: bool,
+    /// The pre-commit framework's configuration lists guard, so where its
+    /// hook is in place guard writes nothing.
+    pub framework_runs_guard: bool,
 }
 
 /// The state of one hook.
@@ -127,6 +147,9 @@ pub struct HookStatus {
     pub state: State,
     /// Whether a hook kept from before runs after guard's.
     pub chained: bool,
+    /// Whether the hook file is the pre-commit framework's, which runs
+    /// guard's as `NAME.legacy` (the state is that one's).
+    pub beside_framework: bool,
 }
 
 /// Where hooks are installed: one repository, or every repository of the
@@ -291,9 +314,9 @@ pub fn install(
     dir: &Path,
     binary: &Path,
     scope: Scope,
-    force: bool,
-    on_request: bool,
+    options: Options,
 ) -> Result<Vec<(&'static str, Change)>> {
+    let Options { force, reference_transaction: on_request, framework_runs_guard } = options;
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut changes = Vec::new();
     let mut names: Vec<&'static str> = hooks_for(scope).collect();
@@ -314,38 +337,61 @@ pub fn install(
     for name in names {
         let path = dir.join(name);
         let script = render(name, binary, scope);
+        let chained = chained_path(&path);
         let change = match read_hook(&path)? {
-            None => {
-                write_script(&path, &script)?;
-                Change::Wrote
+            // The pre-commit framework's script runs NAME.legacy before its
+            // own hooks: guard takes that place, so that neither tool wraps
+            // the other and each runs once, whichever installed first.
+            // Unless the framework runs guard itself (its configuration
+            // lists guard): then guard adds nothing, or it would run twice.
+            Some(text) if framework::is_framework_hook(&text) && framework_runs_guard => {
+                Change::ThroughFramework
             }
-            Some(existing) if existing == script => Change::Unchanged,
-            Some(existing) if is_guard_hook(&existing) => {
-                if force {
-                    write_script(&path, &script)?;
-                    Change::Updated
-                } else {
-                    Change::Stale
+            Some(text) if framework::is_framework_hook(&text) => {
+                match place(&framework::legacy_path(&path), &chained, &script, force)? {
+                    Change::Wrote | Change::Chained => Change::BesideFramework,
+                    other => other,
                 }
             }
-            Some(_) => {
-                let chained = chained_path(&path);
-                if fs::symlink_metadata(&chained).is_ok() {
-                    bail!(
-                        "{} is not guard's hook, and {} exists too; move one of them away and run guard install again",
-                        path.display(),
-                        chained.display()
-                    );
-                }
-                fs::rename(&path, &chained)
-                    .with_context(|| format!("moving {} to {}", path.display(), chained.display()))?;
-                write_script(&path, &script)?;
-                Change::Chained
-            }
+            _ => place(&path, &chained, &script, force)?,
         };
         changes.push((name, change));
     }
     Ok(changes)
+}
+
+/// Writes `script` at `path`: over an older guard hook only with `force`;
+/// a hook that is not guard's is first moved to `chained`, which guard's
+/// runs after itself.
+fn place(path: &Path, chained: &Path, script: &str, force: bool) -> Result<Change> {
+    Ok(match read_hook(path)? {
+        None => {
+            write_script(path, script)?;
+            Change::Wrote
+        }
+        Some(existing) if existing == script => Change::Unchanged,
+        Some(existing) if is_guard_hook(&existing) => {
+            if force {
+                write_script(path, script)?;
+                Change::Updated
+            } else {
+                Change::Stale
+            }
+        }
+        Some(_) => {
+            if fs::symlink_metadata(chained).is_ok() {
+                bail!(
+                    "{} is not guard's hook, and {} exists too; move one of them away and run guard install again",
+                    path.display(),
+                    chained.display()
+                );
+            }
+            fs::rename(path, chained)
+                .with_context(|| format!("moving {} to {}", path.display(), chained.display()))?;
+            write_script(path, script)?;
+            Change::Chained
+        }
+    })
 }
 
 /// Removes guard's hooks (of any scope) from `dir` and puts back the ones
@@ -356,11 +402,15 @@ pub fn install(
 pub fn uninstall(dir: &Path) -> Result<Vec<(&'static str, Change)>> {
     let mut changes = Vec::new();
     for name in hooks_for(Scope::Global).chain(ON_REQUEST.iter().copied()) {
-        let path = dir.join(name);
+        let mut path = dir.join(name);
+        let chained = chained_path(&path);
+        // Beside the pre-commit framework, guard's hook is its NAME.legacy.
+        if read_hook(&path)?.is_some_and(|text| framework::is_framework_hook(&text)) {
+            path = framework::legacy_path(&path);
+        }
         let change = match read_hook(&path)? {
             Some(existing) if is_guard_hook(&existing) => {
                 fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
-                let chained = chained_path(&path);
                 if fs::symlink_metadata(&chained).is_ok() {
                     fs::rename(&chained, &path).with_context(|| {
                         format!("restoring {} from {}", path.display(), chained.display())
@@ -386,14 +436,19 @@ pub fn status(dir: &Path, binary: &Path, scope: Scope) -> Result<Vec<HookStatus>
     let present = |name: &&str| scope == Scope::Global && dir.join(name).exists();
     for name in hooks_for(scope).chain(ON_REQUEST.iter().copied().filter(present)) {
         let path = dir.join(name);
-        let state = match read_hook(&path)? {
+        let chained = fs::symlink_metadata(chained_path(&path)).is_ok();
+        let mut text = read_hook(&path)?;
+        let beside_framework = text.as_deref().is_some_and(framework::is_framework_hook);
+        if beside_framework {
+            text = read_hook(&framework::legacy_path(&path))?;
+        }
+        let state = match text {
             None => State::Missing,
             Some(text) if text == render(name, binary, scope) => State::Current,
             Some(text) if is_guard_hook(&text) => State::Outdated { version: written_by(&text) },
             Some(_) => State::Foreign,
         };
-        let chained = fs::symlink_metadata(chained_path(&path)).is_ok();
-        statuses.push(HookStatus { name, state, chained });
+        statuses.push(HookStatus { name, state, chained, beside_framework });
     }
     Ok(statuses)
 }

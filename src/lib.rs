@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod datetime;
+pub mod framework;
 pub mod git;
 pub mod hooks;
 pub mod pipeline;

@@ -104,8 +104,8 @@ fn hook_install_fuzz_inputs_come_back_byte_for_byte() {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).expect("chmod");
         let before = hooks::status(root.path(), binary, scope).expect("status");
         let state = before.into_iter().find(|s| s.name == hook).expect("listed").state;
-        hooks::install(root.path(), binary, scope, false, false).expect("install");
-        hooks::install(root.path(), binary, scope, false, false).expect("install again");
+        hooks::install(root.path(), binary, scope, hooks::Options::default()).expect("install");
+        hooks::install(root.path(), binary, scope, hooks::Options::default()).expect("install again");
         hooks::uninstall(root.path()).expect("uninstall");
         let left = std::fs::read_dir(root.path()).expect("read dir").count();
         if state == State::Foreign {

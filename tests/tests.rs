@@ -9,6 +9,7 @@ mod common;
 mod encodings;
 mod fixtures;
 mod formats;
+mod framework;
 mod fuzz_regressions;
 mod history;
 mod hooks;

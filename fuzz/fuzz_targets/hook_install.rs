@@ -32,8 +32,8 @@ fuzz_target!(|input: &[u8]| {
         .find(|s| s.name == name)
         .unwrap()
         .state;
-    hooks::install(&dir, binary, scope, false, false).expect("install");
-    let again = hooks::install(&dir, binary, scope, false, false).expect("install again");
+    hooks::install(&dir, binary, scope, hooks::Options::default()).expect("install");
+    let again = hooks::install(&dir, binary, scope, hooks::Options::default()).expect("install again");
     for (hook, change) in &again {
         assert!(
             matches!(change, Change::Unchanged | Change::Stale),

@@ -21,16 +21,18 @@ use crate::sources::{messages, push, staged};
 /// # Errors
 /// Whatever kept guard from checking; the message says how to bypass.
 pub fn run(args: &HookArgs) -> Result<Outcome> {
-    let hook = match &args.hook {
+    let (hook, push_input) = match &args.hook {
         HookName::Claude => return super::hook_claude::run(),
-        HookName::Git(hook) => hook,
+        HookName::Git(hook) => (hook.clone(), None),
+        HookName::Framework => from_framework()?,
     };
+    let hook = &hook;
     let (action, bypass) = match hook {
         GitHook::PreMergeCommit => ("merge", "git merge --no-verify"),
         GitHook::PrePush { .. } => ("push", "git push --no-verify"),
         _ => ("commit", "git commit --no-verify"),
     };
-    check(hook, action).with_context(|| {
+    check(hook, action, push_input).with_context(|| {
         format!("the {action} is blocked because guard could not check it; fix the cause below, or bypass guard on purpose with `{bypass}`")
     })
 }
@@ -38,7 +40,36 @@ pub fn run(args: &HookArgs) -> Result<Outcome> {
 /// The most pre-push input read: about 100,000 refs.
 const PUSH_INPUT_LIMIT: u64 = 16 << 20;
 
-fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
+/// The hook the pre-commit framework's stage stands for, and for a push
+/// the lines git would have written on pre-push's standard input.
+fn from_framework() -> Result<(GitHook, Option<String>)> {
+    let var = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
+    let Some(push) = crate::framework::push_from_env(&var) else {
+        return Ok((GitHook::PreCommit, None));
+    };
+    let commit = |name: &str| -> Result<String> {
+        let id = crate::git::command::output(
+            Path::new("."),
+            &["rev-parse", "--verify", "-q", &format!("{name}^{{commit}}")],
+        )
+        .with_context(|| {
+            format!(
+                "the pre-commit framework names {}, which is no commit here",
+                crate::safe_text::name(name)
+            )
+        })?;
+        Ok(String::from_utf8_lossy(&id).into_owned())
+    };
+    let local = commit(&push.local)?;
+    let remote = match &push.remote_had {
+        Some(had) => commit(had).unwrap_or_else(|_| had.clone()),
+        None => "0".repeat(local.len()),
+    };
+    let line = format!("{} {local} {} {remote}\n", push.local_ref, push.remote_ref);
+    Ok((GitHook::PrePush { remote: push.remote, url: Some(push.url) }, Some(line)))
+}
+
+fn check(hook: &GitHook, action: &str, push_input: Option<String>) -> Result<Outcome> {
     let repo = Repo::open_from_env()?;
     let promisor = repo.promisor_remote();
     // git compares the index while guard loads its rules.
@@ -56,7 +87,10 @@ fn check(hook: &GitHook, action: &str) -> Result<Outcome> {
             staged::check_staged(&repo, pipeline, diff)?
         }
         GitHook::PrePush { remote, url } => {
-            let input = crate::small_file::read_stdin(PUSH_INPUT_LIMIT, "the pushed refs on standard input")?;
+            let input = match push_input {
+                Some(input) => input,
+                None => crate::small_file::read_stdin(PUSH_INPUT_LIMIT, "the pushed refs on standard input")?,
+            };
             let lines = crate::git::parse::push_lines(&input)?;
             // git passes the URL it pushes to, rewritten; a caller that
             // passes only a name gets no remote's tracking refs counted.

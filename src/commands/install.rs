@@ -77,7 +77,13 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
         ));
     }
     let mut stale = false;
-    for (name, change) in hooks::install(&dir, &binary, scope, args.force, args.with_reference_transaction)? {
+    let root = crate::git::toplevel(&cwd).unwrap_or_else(|| cwd.clone());
+    let options = hooks::Options {
+        force: args.force,
+        reference_transaction: args.with_reference_transaction,
+        framework_runs_guard: crate::framework::config_lists_guard(&root),
+    };
+    for (name, change) in hooks::install(&dir, &binary, scope, options)? {
         let path = dir.join(name);
         match change {
             Change::Wrote => say(format_args!("guard: installed {}", path.display())),
@@ -99,6 +105,17 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
             Change::Removed => say(format_args!(
                 "guard: removed {}: git runs {name} on every ref update, so guard passes it through only with \
                  --with-reference-transaction",
+                path.display()
+            )),
+            Change::BesideFramework => say(format_args!(
+                "guard: {} is the pre-commit framework's hook, which runs {name}.legacy before its own hooks: \
+                 installed guard's there, so each runs once (or list guard in .pre-commit-config.yaml, id \
+                 `guard`, and remove it with `guard uninstall`)",
+                path.display()
+            )),
+            Change::ThroughFramework => say(format_args!(
+                "guard: {} is the pre-commit framework's hook, and .pre-commit-config.yaml lists guard: it runs \
+                 guard there, so guard adds nothing",
                 path.display()
             )),
             Change::Restored | Change::Absent => {}

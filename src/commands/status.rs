@@ -97,8 +97,25 @@ pub fn run() -> Result<Outcome> {
         }
     }
     let hooks = if misplaced.is_some() { Vec::new() } else { hooks::status(&dir, &binary, scope)? };
+    let root = crate::git::toplevel(&cwd).unwrap_or_default();
+    let framework_runs_guard = crate::framework::config_lists_guard(&root);
     for hook in hooks {
         let state = match &hook.state {
+            // The framework's hook, whose configuration runs guard.
+            State::Missing if hook.beside_framework && framework_runs_guard => {
+                "the pre-commit framework's hook; .pre-commit-config.yaml lists guard, so it runs guard"
+                    .to_string()
+            }
+            State::Current if hook.beside_framework => format!(
+                "the pre-commit framework's hook, which runs guard's current hook ({}.legacy) first",
+                hook.name
+            ),
+            State::Missing if hook.beside_framework => {
+                healthy = false;
+                "the pre-commit framework's hook, without guard (run `guard install`, which adds guard's beside \
+                 it, or list guard in .pre-commit-config.yaml)"
+                    .to_string()
+            }
             State::Current => "guard's, current".to_string(),
             State::Missing => {
                 healthy = false;
@@ -152,7 +169,6 @@ pub fn run() -> Result<Outcome> {
             say(format_args!("config:          INVALID: {text}"));
         }
     }
-    let root = crate::git::toplevel(&cwd).unwrap_or_default();
     for (file, manager) in MANAGERS {
         if root.join(file).exists() {
             say(format_args!(

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the real tools the tests drive, pinned, outside the checkout,
+# when they are missing: strace (apt-get) and the pre-commit framework
+# (PyPI, in its own virtual environment, linked into /usr/local/bin, which
+# is on the tests' pinned PATH). The README's test command and .ci/run run
+# this first; a test whose tool is missing fails, never skips.
+set -euo pipefail
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+tools=${GUARD_TEST_TOOLS:-/opt/guard-test-tools}
+
+if ! command -v strace >/dev/null; then
+  as_root apt-get update -qq && as_root apt-get install -y -qq strace >/dev/null
+fi
+
+pre_commit_version=4.7.0
+if [ "$(/usr/local/bin/pre-commit --version 2>/dev/null)" != "pre-commit $pre_commit_version" ]; then
+  as_root python3 -m venv "$tools/pre-commit"
+  as_root "$tools/pre-commit/bin/pip" install --quiet --disable-pip-version-check "pre-commit==$pre_commit_version"
+  as_root ln -sf "$tools/pre-commit/bin/pre-commit" /usr/local/bin/pre-commit
+fi
