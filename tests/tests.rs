@@ -15,6 +15,7 @@ mod history;
 mod hooks;
 mod inputs;
 mod leaks;
+mod lefthook;
 mod load;
 mod network;
 mod partial_clone;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real tools the tests drive, pinned, outside the checkout,
-# when they are missing: strace (apt-get) and the pre-commit framework
-# (PyPI, in its own virtual environment, linked into /usr/local/bin, which
-# is on the tests' pinned PATH). The README's test command and .ci/run run
+# when they are missing: strace (apt-get), the pre-commit framework and
+# lefthook (PyPI, each in its own virtual environment, linked into
+# /usr/local/bin, which is on the tests' pinned PATH). The README's test command and .ci/run run
 # this first; a test whose tool is missing fails, never skips.
 set -euo pipefail
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -17,4 +17,11 @@ if [ "$(/usr/local/bin/pre-commit --version 2>/dev/null)" != "pre-commit $pre_co
   as_root python3 -m venv "$tools/pre-commit"
   as_root "$tools/pre-commit/bin/pip" install --quiet --disable-pip-version-check "pre-commit==$pre_commit_version"
   as_root ln -sf "$tools/pre-commit/bin/pre-commit" /usr/local/bin/pre-commit
+fi
+
+lefthook_version=2.2.2
+if [ "$(/usr/local/bin/lefthook version 2>/dev/null)" != "$lefthook_version" ]; then
+  as_root python3 -m venv "$tools/lefthook"
+  as_root "$tools/lefthook/bin/pip" install --quiet --disable-pip-version-check "lefthook==$lefthook_version"
+  as_root ln -sf "$tools/lefthook/bin/lefthook" /usr/local/bin/lefthook
 fi

@@ -59,6 +59,9 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
         (dir, Scope::Global)
     } else {
         let dir = repository_hooks_dir(&cwd)?;
+        if let Some(outcome) = leave_to_lefthook(&cwd) {
+            return Ok(outcome);
+        }
         let scope = repository_scope(&cwd, &dir)?;
         (dir, scope)
     };
@@ -186,6 +189,29 @@ pub fn repository_hooks_dir(cwd: &Path) -> Result<PathBuf> {
         );
     }
     hooks::inside_repository(&location.dir, location.configured.as_deref(), &location.repository)
+}
+
+/// In a repository lefthook manages, writes nothing (lefthook would rename
+/// guard's hooks to `NAME.old` on its next sync, where nothing runs them)
+/// and says what to add to its configuration, unless it runs guard already.
+fn leave_to_lefthook(cwd: &Path) -> Option<Outcome> {
+    let root = crate::git::toplevel(cwd)?;
+    let files = crate::lefthook::config_files(&root);
+    let main = files.first()?;
+    let shown = main.strip_prefix(&root).unwrap_or(main).display();
+    if crate::lefthook::runs_guard(&files) {
+        say(format_args!(
+            "guard: lefthook manages the hooks here and {shown} runs guard: nothing to install"
+        ));
+    } else {
+        say(format_args!(
+            "guard: lefthook manages the hooks here, and renames any other hook to NAME.old on its next sync, \
+             so guard writes none. Add these lines to {shown} (merging them into hooks it already lists), then \
+             run `lefthook install`:\n\n{}",
+            crate::lefthook::snippet(main)
+        ));
+    }
+    Some(Outcome::Clean)
 }
 
 /// The setting that names this clone's guard for hooks that may be committed.

@@ -11,13 +11,8 @@ use crate::hooks::{self, CHAINED_SUFFIX, Scope, State};
 use crate::report::say;
 
 /// Files that tell another hook manager is in use, and its name.
-const MANAGERS: &[(&str, &str)] = &[
-    (".husky", "husky"),
-    ("lefthook.yml", "lefthook"),
-    (".lefthook.yml", "lefthook"),
-    ("lefthook.yaml", "lefthook"),
-    (".pre-commit-config.yaml", "pre-commit"),
-];
+const MANAGERS: &[(&str, &str)] =
+    &[(".husky", "husky"), (".pre-commit-config.yaml", "the pre-commit framework")];
 
 /// Runs `guard status`.
 ///
@@ -99,8 +94,13 @@ pub fn run() -> Result<Outcome> {
     let hooks = if misplaced.is_some() { Vec::new() } else { hooks::status(&dir, &binary, scope)? };
     let root = crate::git::toplevel(&cwd).unwrap_or_default();
     let framework_runs_guard = crate::framework::config_lists_guard(&root);
+    let lefthook = crate::lefthook::config_files(&root);
     for hook in hooks {
+        let lefthooks =
+            std::fs::read_to_string(dir.join(hook.name)).is_ok_and(|t| crate::lefthook::is_lefthook_hook(&t));
         let state = match &hook.state {
+            // lefthook's own hook: whether it runs guard is said below.
+            State::Foreign if lefthooks && !lefthook.is_empty() => "lefthook's hook".to_string(),
             // The framework's hook, whose configuration runs guard.
             State::Missing if hook.beside_framework && framework_runs_guard => {
                 "the pre-commit framework's hook; .pre-commit-config.yaml lists guard, so it runs guard"
@@ -137,6 +137,29 @@ pub fn run() -> Result<Outcome> {
         say(format_args!("{:<17} {state}{chained}", format!("{}:", hook.name)));
     }
 
+    if let Some(main) = lefthook.first() {
+        let shown = main.strip_prefix(&root).unwrap_or(main).display().to_string();
+        for name in hooks::HOOKS {
+            let old = dir.join(format!("{name}.old"));
+            if std::fs::read_to_string(&old).is_ok_and(|t| t.contains("# guard-hook: ")) {
+                healthy = false;
+                say(format_args!(
+                    "lefthook:        PROBLEM: lefthook moved guard's {name} hook to {}, where nothing runs it; add \
+                     guard to {shown} (`guard install` prints the lines) and run `lefthook install`",
+                    old.display()
+                ));
+            }
+        }
+        if crate::lefthook::runs_guard(&lefthook) {
+            say(format_args!("lefthook:        {shown} runs guard"));
+        } else {
+            healthy = false;
+            say(format_args!(
+                "lefthook:        PROBLEM: lefthook manages the hooks and {shown} does not run guard; `guard install` \
+                 prints the lines to add"
+            ));
+        }
+    }
     // The hooks' own first step: the repository opened and HEAD read.
     match crate::git::Repo::discover(&cwd).and_then(|repo| repo.check_readable().map(|()| repo)) {
         Ok(repo) => say(format_args!("repository:      {}", repo.reader())),
@@ -171,9 +194,7 @@ pub fn run() -> Result<Outcome> {
     }
     for (file, manager) in MANAGERS {
         if root.join(file).exists() {
-            say(format_args!(
-                "also uses:       {manager} ({file}); guard's hooks run first, then the hook that was there"
-            ));
+            say(format_args!("also uses:       {manager} ({file})"));
         }
     }
     Ok(if healthy { Outcome::Clean } else { Outcome::Findings })
