@@ -12,6 +12,7 @@ pub mod datetime;
 pub mod framework;
 pub mod git;
 pub mod hooks;
+pub mod husky;
 pub mod lefthook;
 pub mod pipeline;
 pub mod policy;

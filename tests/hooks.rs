@@ -1003,14 +1003,7 @@ fn a_second_push_url_that_is_a_new_mirror_is_checked_on_its_call() {
 }
 
 #[test]
-fn install_refuses_husky_and_the_global_directory() {
-    let repo = TempRepo::new();
-    repo.git(&["config", "core.hooksPath", ".husky/_"]);
-    let out = repo.guard().arg("install").run();
-    assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("husky manages the hooks"), "{}", stderr(&out));
-    repo.git(&["config", "--unset", "core.hooksPath"]);
-
+fn a_repository_uninstall_leaves_the_global_directory_alone() {
     let home = crate::common::temp_dir();
     let repo = TempRepo::with_home(home.path());
     assert_eq!(code(&repo.guard().args(["install", "--global"]).run()), 0);

@@ -13,6 +13,7 @@ mod framework;
 mod fuzz_regressions;
 mod history;
 mod hooks;
+mod husky;
 mod inputs;
 mod leaks;
 mod lefthook;

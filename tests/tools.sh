@@ -2,7 +2,8 @@
 # Installs the real tools the tests drive, pinned, outside the checkout,
 # when they are missing: strace (apt-get), the pre-commit framework and
 # lefthook (PyPI, each in its own virtual environment, linked into
-# /usr/local/bin, which is on the tests' pinned PATH). The README's test command and .ci/run run
+# /usr/local/bin, which is on the tests' pinned PATH), and husky (npm, in
+# its own directory under $tools). The README's test command and .ci/run run
 # this first; a test whose tool is missing fails, never skips.
 set -euo pipefail
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -24,4 +25,11 @@ if [ "$(/usr/local/bin/lefthook version 2>/dev/null)" != "$lefthook_version" ]; 
   as_root python3 -m venv "$tools/lefthook"
   as_root "$tools/lefthook/bin/pip" install --quiet --disable-pip-version-check "lefthook==$lefthook_version"
   as_root ln -sf "$tools/lefthook/bin/lefthook" /usr/local/bin/lefthook
+fi
+
+husky_version=9.1.7
+if [ "$(node -p "require('$tools/husky/node_modules/husky/package.json').version" 2>/dev/null)" != "$husky_version" ]; then
+  as_root mkdir -p "$tools/husky"
+  # In its own directory, outside any repository: nothing runs in the checkout.
+  (cd "$tools/husky" && as_root npm install --silent --no-audit --no-fund "husky@$husky_version" >/dev/null)
 fi

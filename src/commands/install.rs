@@ -62,10 +62,12 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
         if let Some(outcome) = leave_to_lefthook(&cwd) {
             return Ok(outcome);
         }
+        if let Some(husky) = crate::husky::husky_dir(&dir) {
+            return through_husky(&husky, crate::husky::install(&husky)?);
+        }
         let scope = repository_scope(&cwd, &dir)?;
         (dir, scope)
     };
-    refuse_managed(&dir)?;
     if scope == Scope::Shared {
         // A path of this machine goes into this clone's config, never into
         // a file the team may commit.
@@ -146,6 +148,14 @@ pub fn uninstall(args: &UninstallArgs) -> Result<Outcome> {
         repository_hooks_dir(&cwd)?
     };
     if !args.global
+        && let Some(husky) = crate::husky::husky_dir(&dir)
+    {
+        for change in crate::husky::uninstall(&husky)? {
+            say(format_args!("guard: {change}"));
+        }
+        return Ok(Outcome::Clean);
+    }
+    if !args.global
         && repository_scope(&cwd, &dir)? == Scope::Shared
         && crate::git::config_path(&cwd, ConfigScope::Local, GUARD_PATH).is_some()
     {
@@ -191,6 +201,24 @@ pub fn repository_hooks_dir(cwd: &Path) -> Result<PathBuf> {
     hooks::inside_repository(&location.dir, location.configured.as_deref(), &location.repository)
 }
 
+/// Says what guard did to husky's scripts (`changed`) and what to commit.
+fn through_husky(husky: &Path, changed: Vec<String>) -> Result<Outcome> {
+    if changed.is_empty() {
+        say(format_args!("guard: husky runs guard already ({}): nothing to change", husky.display()));
+    }
+    for change in &changed {
+        say(format_args!("guard: {change}"));
+    }
+    if !changed.is_empty() {
+        say(format_args!(
+            "guard: husky manages the hooks, so guard's lines are in husky's scripts; commit {} so that the team \
+             runs them (they call `guard` on PATH)",
+            husky.display()
+        ));
+    }
+    Ok(Outcome::Clean)
+}
+
 /// In a repository lefthook manages, writes nothing (lefthook would rename
 /// guard's hooks to `NAME.old` on its next sync, where nothing runs them)
 /// and says what to add to its configuration, unless it runs guard already.
@@ -234,20 +262,6 @@ pub fn repository_scope(cwd: &Path, dir: &Path) -> Result<Scope> {
 /// Whether `dir` is the user's global hooks directory.
 pub fn is_global(cwd: &Path, dir: &Path) -> bool {
     global_hooks_path(cwd).is_some_and(|global| same_dir(&global, dir))
-}
-
-/// Refuses hook directories another manager owns and rewrites: husky
-/// dispatches on the hook's file name (a renamed hook would silently do
-/// nothing) and regenerates its directory on every install.
-fn refuse_managed(dir: &Path) -> Result<()> {
-    if dir.components().any(|c| c.as_os_str() == ".husky") {
-        bail!(
-            "husky manages the hooks in {}; add guard to husky's own hooks instead, e.g. a line \
-             `guard hook pre-commit` in .husky/pre-commit (and `guard hook pre-push \"$@\"` in .husky/pre-push)",
-            dir.display()
-        );
-    }
-    Ok(())
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {

@@ -54,7 +54,24 @@ pub fn run() -> Result<Outcome> {
     } else {
         super::install::repository_scope(&cwd, &dir)?
     };
-    if scope == Scope::Shared {
+    let husky = crate::husky::husky_dir(&dir);
+    if let Some(husky) = &husky {
+        // husky's stubs run its scripts, where guard's lines are.
+        for (name, problem) in crate::husky::problems(husky) {
+            match problem {
+                None => say(format_args!(
+                    "{:<17} guard's line in {}, run by husky's stub",
+                    format!("{name}:"),
+                    husky.join(name).display()
+                )),
+                Some(problem) => {
+                    healthy = false;
+                    say(format_args!("{:<17} PROBLEM: {problem}", format!("{name}:")));
+                }
+            }
+        }
+    }
+    if scope == Scope::Shared && husky.is_none() {
         // Hooks that may be committed find guard through this clone's setting.
         let key = super::install::GUARD_PATH;
         match crate::git::config_path(&cwd, ConfigScope::Local, key) {
@@ -91,7 +108,11 @@ pub fn run() -> Result<Outcome> {
             }
         }
     }
-    let hooks = if misplaced.is_some() { Vec::new() } else { hooks::status(&dir, &binary, scope)? };
+    let hooks = if misplaced.is_some() || husky.is_some() {
+        Vec::new()
+    } else {
+        hooks::status(&dir, &binary, scope)?
+    };
     let root = crate::git::toplevel(&cwd).unwrap_or_default();
     let framework_runs_guard = crate::framework::config_lists_guard(&root);
     let lefthook = crate::lefthook::config_files(&root);
