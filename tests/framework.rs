@@ -210,3 +210,19 @@ fn guard_and_the_framework_installed_in_either_order_each_run_once() {
         assert_eq!(code(&out), 0, "{label}: {}{}", stdout(&out), stderr(&out));
     }
 }
+
+#[test]
+fn with_core_hooks_path_set_status_says_the_framework_cannot_install() {
+    let setup = Setup::new(false);
+    setup.repo.git(&["config", "core.hooksPath", ".githooks"]);
+    setup.guard_install();
+    let out = setup.run(PRE_COMMIT, &["install"]);
+    assert_ne!(code(&out), 0, "the framework refuses: {}{}", stdout(&out), stderr(&out));
+    let status = setup.repo.guard().arg("status").run();
+    assert_eq!(code(&status), 0, "guard's own hooks are fine: {}", stdout(&status));
+    assert!(
+        stdout(&status).contains("`pre-commit install` refuses while core.hooksPath is set"),
+        "{}",
+        stdout(&status)
+    );
+}

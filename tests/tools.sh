@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real tools the tests drive, pinned, outside the checkout,
-# when they are missing: strace (apt-get), the pre-commit framework and
-# lefthook (PyPI, each in its own virtual environment, linked into
+# when they are missing: strace (apt-get), the pre-commit framework,
+# git-filter-repo and lefthook (PyPI, each in its own virtual environment, linked into
 # /usr/local/bin, which is on the tests' pinned PATH), and husky (npm, in
 # its own directory under $tools). The README's test command and .ci/run run
 # this first; a test whose tool is missing fails, never skips.
@@ -18,6 +18,13 @@ if [ "$(/usr/local/bin/pre-commit --version 2>/dev/null)" != "pre-commit $pre_co
   as_root python3 -m venv "$tools/pre-commit"
   as_root "$tools/pre-commit/bin/pip" install --quiet --disable-pip-version-check "pre-commit==$pre_commit_version"
   as_root ln -sf "$tools/pre-commit/bin/pre-commit" /usr/local/bin/pre-commit
+fi
+
+filter_repo_version=2.47.0
+if [ "$(/usr/local/bin/git-filter-repo --version 2>/dev/null)" = "" ]; then
+  as_root python3 -m venv "$tools/git-filter-repo"
+  as_root "$tools/git-filter-repo/bin/pip" install --quiet --disable-pip-version-check "git-filter-repo==$filter_repo_version"
+  as_root ln -sf "$tools/git-filter-repo/bin/git-filter-repo" /usr/local/bin/git-filter-repo
 fi
 
 lefthook_version=2.2.2

@@ -218,6 +218,22 @@ pub fn run() -> Result<Outcome> {
             say(format_args!("also uses:       {manager} ({file})"));
         }
     }
+    // The framework's `pre-commit install` refuses while core.hooksPath is
+    // set, so its checks silently never run: say so.
+    let hooks_path = local.clone().or(global.clone());
+    let framework_installed = std::fs::read_to_string(dir.join("pre-commit"))
+        .is_ok_and(|text| crate::framework::is_framework_hook(&text));
+    if let Some(hooks_path) = hooks_path.filter(|_| root.join(".pre-commit-config.yaml").exists())
+        && !framework_installed
+    {
+        say(format_args!(
+            "                 warning: `pre-commit install` refuses while core.hooksPath is set ({}), so the \
+             framework's checks in .pre-commit-config.yaml do not run at commit; run them with `pre-commit run`, \
+             or call it from a hook in {}",
+            hooks_path.display(),
+            dir.display()
+        ));
+    }
     Ok(if healthy { Outcome::Clean } else { Outcome::Findings })
 }
 
