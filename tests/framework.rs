@@ -90,8 +90,13 @@ impl Setup {
     }
 
     fn pre_commit_install(&self) {
-        let out = self.run(PRE_COMMIT, &["install"]);
-        assert_eq!(code(&out), 0, "pre-commit install: {}{}", stdout(&out), stderr(&out));
+        self.framework_install(PRE_COMMIT);
+    }
+
+    /// `pre-commit install`, or prek's.
+    fn framework_install(&self, program: &str) {
+        let out = self.run(program, &["install"]);
+        assert_eq!(code(&out), 0, "{program} install: {}{}", stdout(&out), stderr(&out));
     }
 
     fn guard_install(&self) -> String {
@@ -225,4 +230,26 @@ fn with_core_hooks_path_set_status_says_the_framework_cannot_install() {
         "{}",
         stdout(&status)
     );
+}
+
+/// prek, the framework rewritten in Rust, writes its own scripts and also
+/// runs `NAME.legacy` first: guard goes there too, in either order.
+#[test]
+fn beside_prek_guard_and_prek_each_run_once() {
+    const PREK: &str = "/usr/local/bin/prek";
+    assert!(Path::new(PREK).exists(), "the tests need prek: run tests/tools.sh");
+    for guard_first in [true, false] {
+        let setup = Setup::new(false);
+        if guard_first {
+            setup.guard_install();
+            setup.framework_install(PREK);
+        } else {
+            setup.framework_install(PREK);
+            setup.guard_install();
+        }
+        let label = if guard_first { "guard install; prek install" } else { "prek install; guard install" };
+        setup.check_blocks(label);
+        let status = setup.repo.guard().arg("status").run();
+        assert_eq!(code(&status), 0, "{label}: {}", stdout(&status));
+    }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real tools the tests drive, pinned, outside the checkout,
-# when they are missing: strace (apt-get), the pre-commit framework,
+# when they are missing: strace (apt-get), the pre-commit framework, prek,
 # git-filter-repo and lefthook (PyPI, each in its own virtual environment, linked into
 # /usr/local/bin, which is on the tests' pinned PATH), and husky (npm, in
 # its own directory under $tools). The README's test command and .ci/run run
@@ -25,6 +25,13 @@ if [ "$(/usr/local/bin/git-filter-repo --version 2>/dev/null)" = "" ]; then
   as_root python3 -m venv "$tools/git-filter-repo"
   as_root "$tools/git-filter-repo/bin/pip" install --quiet --disable-pip-version-check "git-filter-repo==$filter_repo_version"
   as_root ln -sf "$tools/git-filter-repo/bin/git-filter-repo" /usr/local/bin/git-filter-repo
+fi
+
+prek_version=0.5.11
+if [ "$(/usr/local/bin/prek --version 2>/dev/null)" != "prek $prek_version" ]; then
+  as_root python3 -m venv "$tools/prek"
+  as_root "$tools/prek/bin/pip" install --quiet --disable-pip-version-check "prek==$prek_version"
+  as_root ln -sf "$tools/prek/bin/prek" /usr/local/bin/prek
 fi
 
 lefthook_version=2.2.2
