@@ -58,6 +58,9 @@ const PASS_THROUGH_TEMPLATE: &str = include_str!("../hooks/pass-through.sh");
 /// The start of every hook: find the guard binary, or block with a message.
 const FIND_GUARD: &str = include_str!("../hooks/find-guard.sh");
 
+/// The fallback of both: the guard on PATH, checked to be guard, or block.
+const GUARD_ON_PATH: &str = include_str!("../hooks/guard-on-path.sh");
+
 /// The start of a hook in a directory that may be committed: guard found
 /// through this clone's `guard.path`, else PATH, or block.
 const FIND_GUARD_SHARED: &str = include_str!("../hooks/find-guard-shared.sh");
@@ -194,6 +197,7 @@ pub fn render(name: &str, binary: &Path, scope: Scope) -> String {
     let find_guard = if scope == Scope::Shared { FIND_GUARD_SHARED } else { FIND_GUARD };
     template
         .replace("@FIND_GUARD@", find_guard)
+        .replace("@GUARD_ON_PATH@", GUARD_ON_PATH)
         .replace("@LOCAL@", &local)
         .replace("@FIND_LOCAL@", find_local)
         .replace("@HOOK@", name)

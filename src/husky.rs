@@ -126,7 +126,7 @@ pub fn problems(husky: &Path) -> Vec<(&'static str, Option<String>)> {
             let stub = husky.join("_").join(name);
             let problem = if !has_line {
                 Some(format!("{} does not run guard (run `guard install`)", script.display()))
-            } else if !is_executable(&stub) {
+            } else if !crate::git::command::is_executable(&stub) {
                 Some(format!("husky has no stub {} to run it (run `guard install`)", stub.display()))
             } else {
                 None
@@ -134,18 +134,6 @@ pub fn problems(husky: &Path) -> Vec<(&'static str, Option<String>)> {
             (*name, problem)
         })
         .collect()
-}
-
-fn is_executable(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    }
-    #[cfg(not(unix))]
-    {
-        path.is_file()
-    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,17 @@ use crate::report::say;
 const MANAGERS: &[(&str, &str)] =
     &[(".husky", "husky"), (".pre-commit-config.yaml", "the pre-commit framework")];
 
+/// Where the hooks are, as every section sees it.
+struct Place {
+    cwd: std::path::PathBuf,
+    dir: std::path::PathBuf,
+    root: std::path::PathBuf,
+    scope: Scope,
+    /// The global and this repository's `core.hooksPath`, if set.
+    global: Option<std::path::PathBuf>,
+    local: Option<std::path::PathBuf>,
+}
+
 /// Runs `guard status`.
 ///
 /// # Errors
@@ -54,74 +65,102 @@ pub fn run() -> Result<Outcome> {
     } else {
         super::install::repository_scope(&cwd, &dir)?
     };
-    let husky = crate::husky::husky_dir(&dir);
-    if let Some(husky) = &husky {
-        // husky's stubs run its scripts, where guard's lines are.
-        for (name, problem) in crate::husky::problems(husky) {
-            match problem {
-                None => say(format_args!(
-                    "{:<17} guard's line in {}, run by husky's stub",
-                    format!("{name}:"),
-                    husky.join(name).display()
-                )),
-                Some(problem) => {
-                    healthy = false;
-                    say(format_args!("{:<17} PROBLEM: {problem}", format!("{name}:")));
-                }
-            }
-        }
-    }
-    if scope == Scope::Shared && husky.is_none() {
-        // Hooks that may be committed find guard through this clone's setting.
-        let key = super::install::GUARD_PATH;
-        match crate::git::config_path(&cwd, ConfigScope::Local, key) {
-            Some(path) if is_executable(&path) => {
-                say(format_args!("guard.path:      {} (the shared hooks run it)", path.display()));
-            }
-            Some(path) => {
-                healthy = false;
-                say(format_args!(
-                    "guard.path:      PROBLEM: {} is missing or not executable; run `guard install`",
-                    path.display()
-                ));
-            }
-            None => {
-                healthy = false;
-                say(format_args!(
-                    "guard.path:      PROBLEM: not set for this clone, so the shared hooks need a guard on PATH; \
-                     run `guard install`"
-                ));
-            }
-        }
-    }
-    if scope == Scope::Global {
-        // A hook of the repository's own that the global directory does not
-        // pass through never runs: say so.
-        let common = crate::git::hooks_location(&cwd)?.repository[1].clone();
-        for name in hooks::ON_REQUEST {
-            if is_executable(&common.join("hooks").join(name)) && !dir.join(name).exists() {
-                healthy = false;
-                say(format_args!(
-                    "                 PROBLEM: this repository's own {name} hook does not run under the global \
-                     hooks; `guard install --global --with-reference-transaction` passes it through"
-                ));
-            }
-        }
-    }
-    let hooks = if misplaced.is_some() || husky.is_some() {
-        Vec::new()
-    } else {
-        hooks::status(&dir, &binary, scope)?
-    };
     let root = crate::git::toplevel(&cwd).unwrap_or_default();
-    let framework_runs_guard = crate::framework::config_lists_guard(&root);
-    let lefthook = crate::lefthook::config_files(&root);
-    for hook in hooks {
-        let lefthooks =
-            std::fs::read_to_string(dir.join(hook.name)).is_ok_and(|t| crate::lefthook::is_lefthook_hook(&t));
+    let place = Place { cwd, dir, root, scope, global, local };
+    let husky = crate::husky::husky_dir(&place.dir);
+    match &husky {
+        Some(husky) => healthy &= husky_lines(husky),
+        None if place.scope == Scope::Shared => healthy &= guard_path_line(&place),
+        None => {}
+    }
+    if place.scope == Scope::Global {
+        healthy &= silenced_lines(&place)?;
+    }
+    if misplaced.is_none() && husky.is_none() {
+        healthy &= hook_lines(&place, &binary)?;
+    }
+    healthy &= lefthook_lines(&place);
+    healthy &= repository_line(&place);
+    healthy &= config_lines();
+    manager_lines(&place);
+    Ok(if healthy { Outcome::Clean } else { Outcome::Findings })
+}
+
+/// husky's stubs run its scripts, where guard's lines are: each checked.
+fn husky_lines(husky: &std::path::Path) -> bool {
+    let mut healthy = true;
+    for (name, problem) in crate::husky::problems(husky) {
+        match problem {
+            None => say(format_args!(
+                "{:<17} guard's line in {}, run by husky's stub",
+                format!("{name}:"),
+                husky.join(name).display()
+            )),
+            Some(problem) => {
+                healthy = false;
+                say(format_args!("{:<17} PROBLEM: {problem}", format!("{name}:")));
+            }
+        }
+    }
+    healthy
+}
+
+/// Hooks that may be committed find guard through this clone's setting.
+fn guard_path_line(place: &Place) -> bool {
+    let mut healthy = true;
+    let key = super::install::GUARD_PATH;
+    match crate::git::config_path(&place.cwd, ConfigScope::Local, key) {
+        Some(path) if crate::git::command::is_executable(&path) => {
+            say(format_args!("guard.path:      {} (the shared hooks run it)", path.display()));
+        }
+        Some(path) => {
+            healthy = false;
+            say(format_args!(
+                "guard.path:      PROBLEM: {} is missing or not executable; run `guard install`",
+                path.display()
+            ));
+        }
+        None => {
+            healthy = false;
+            say(format_args!(
+                "guard.path:      PROBLEM: not set for this clone, so the shared hooks need a guard on PATH; \
+                 run `guard install`"
+            ));
+        }
+    }
+    healthy
+}
+
+/// A hook of the repository's own that the global directory does not pass
+/// through never runs: said.
+fn silenced_lines(place: &Place) -> Result<bool> {
+    let mut healthy = true;
+    let common = crate::git::hooks_location(&place.cwd)?.repository[1].clone();
+    for name in hooks::ON_REQUEST {
+        if crate::git::command::is_executable(&common.join("hooks").join(name))
+            && !place.dir.join(name).exists()
+        {
+            healthy = false;
+            say(format_args!(
+                "                 PROBLEM: this repository's own {name} hook does not run under the global \
+                 hooks; `guard install --global --with-reference-transaction` passes it through"
+            ));
+        }
+    }
+    Ok(healthy)
+}
+
+/// Each hook guard installs: whose it is, whether current, what it chains.
+fn hook_lines(place: &Place, binary: &std::path::Path) -> Result<bool> {
+    let mut healthy = true;
+    let framework_runs_guard = crate::framework::config_lists_guard(&place.root);
+    let lefthook = !crate::lefthook::config_files(&place.root).is_empty();
+    for hook in hooks::status(&place.dir, binary, place.scope)? {
+        let lefthooks = std::fs::read_to_string(place.dir.join(hook.name))
+            .is_ok_and(|t| crate::lefthook::is_lefthook_hook(&t));
         let state = match &hook.state {
             // lefthook's own hook: whether it runs guard is said below.
-            State::Foreign if lefthooks && !lefthook.is_empty() => "lefthook's hook".to_string(),
+            State::Foreign if lefthooks && lefthook => "lefthook's hook".to_string(),
             // The framework's hook, whose configuration runs guard.
             State::Missing if hook.beside_framework && framework_runs_guard => {
                 "the pre-commit framework's hook; .pre-commit-config.yaml lists guard, so it runs guard"
@@ -157,44 +196,61 @@ pub fn run() -> Result<Outcome> {
             if hook.chained { format!("; then runs {}{CHAINED_SUFFIX}", hook.name) } else { String::new() };
         say(format_args!("{:<17} {state}{chained}", format!("{}:", hook.name)));
     }
+    Ok(healthy)
+}
 
-    if let Some(main) = lefthook.first() {
-        let shown = main.strip_prefix(&root).unwrap_or(main).display().to_string();
-        for name in hooks::HOOKS {
-            let old = dir.join(format!("{name}.old"));
-            if std::fs::read_to_string(&old).is_ok_and(|t| t.contains("# guard-hook: ")) {
-                healthy = false;
-                say(format_args!(
-                    "lefthook:        PROBLEM: lefthook moved guard's {name} hook to {}, where nothing runs it; add \
-                     guard to {shown} (`guard install` prints the lines) and run `lefthook install`",
-                    old.display()
-                ));
-            }
-        }
-        if crate::lefthook::runs_guard(&lefthook) {
-            say(format_args!("lefthook:        {shown} runs guard"));
-        } else {
+/// Whether lefthook, where it manages the hooks, runs guard, and whether it
+/// moved guard's own hooks to `NAME.old`.
+fn lefthook_lines(place: &Place) -> bool {
+    let lefthook = crate::lefthook::config_files(&place.root);
+    let Some(main) = lefthook.first() else { return true };
+    let mut healthy = true;
+    let shown = main.strip_prefix(&place.root).unwrap_or(main).display().to_string();
+    for name in hooks::HOOKS {
+        let old = place.dir.join(format!("{name}.old"));
+        if std::fs::read_to_string(&old).is_ok_and(|t| t.contains("# guard-hook: ")) {
             healthy = false;
             say(format_args!(
-                "lefthook:        PROBLEM: lefthook manages the hooks and {shown} does not run guard; `guard install` \
-                 prints the lines to add"
+                "lefthook:        PROBLEM: lefthook moved guard's {name} hook to {}, where nothing runs it; add \
+                 guard to {shown} (`guard install` prints the lines) and run `lefthook install`",
+                old.display()
             ));
         }
     }
-    // The hooks' own first step: the repository opened and HEAD read.
-    match crate::git::Repo::discover(&cwd).and_then(|repo| repo.check_readable().map(|()| repo)) {
-        Ok(repo) => say(format_args!("repository:      {}", repo.reader())),
+    if crate::lefthook::runs_guard(&lefthook) {
+        say(format_args!("lefthook:        {shown} runs guard"));
+    } else {
+        healthy = false;
+        say(format_args!(
+            "lefthook:        PROBLEM: lefthook manages the hooks and {shown} does not run guard; `guard install` \
+             prints the lines to add"
+        ));
+    }
+    healthy
+}
+
+/// The hooks' own first step: the repository opened and HEAD read.
+fn repository_line(place: &Place) -> bool {
+    match crate::git::Repo::discover(&place.cwd).and_then(|repo| repo.check_readable().map(|()| repo)) {
+        Ok(repo) => {
+            say(format_args!("repository:      {}", repo.reader()));
+            true
+        }
         Err(err) => {
-            healthy = false;
             let text = crate::report::names::masked_text(&format!("{err:#}"));
             say(format_args!("repository:      PROBLEM: the hooks cannot read it: {text}"));
+            false
         }
     }
+}
+
+/// The configuration the hooks would load, and what it leaves unscanned.
+fn config_lines() -> bool {
     match super::plan::Plan::for_cwd(None) {
         Ok((plan, _)) if !plan.acceptance.sweeping.is_empty() => {
-            healthy = false;
             let what = crate::report::names::masked_text(&plan.acceptance.sweeping.join("; "));
             say(format_args!("config:          PROBLEM: {what}: the gate is off; narrow it"));
+            false
         }
         Ok((plan, _)) => {
             let files: Vec<String> = plan.config.files.iter().map(|f| f.display().to_string()).collect();
@@ -206,24 +262,30 @@ pub fn run() -> Result<Outcome> {
             for note in plan.acceptance.notes() {
                 say(format_args!("config:          warning: {}", crate::report::names::masked_text(&note)));
             }
+            true
         }
         Err(err) => {
-            healthy = false;
             let text = crate::report::names::masked_text(&format!("{err:#}"));
             say(format_args!("config:          INVALID: {text}"));
+            false
         }
     }
+}
+
+/// Which other tools the repository uses, and a framework that cannot
+/// install its hooks here.
+fn manager_lines(place: &Place) {
     for (file, manager) in MANAGERS {
-        if root.join(file).exists() {
+        if place.root.join(file).exists() {
             say(format_args!("also uses:       {manager} ({file})"));
         }
     }
     // The framework's `pre-commit install` refuses while core.hooksPath is
     // set, so its checks silently never run: say so.
-    let hooks_path = local.clone().or(global.clone());
-    let framework_installed = std::fs::read_to_string(dir.join("pre-commit"))
+    let hooks_path = place.local.clone().or(place.global.clone());
+    let framework_installed = std::fs::read_to_string(place.dir.join("pre-commit"))
         .is_ok_and(|text| crate::framework::is_framework_hook(&text));
-    if let Some(hooks_path) = hooks_path.filter(|_| root.join(".pre-commit-config.yaml").exists())
+    if let Some(hooks_path) = hooks_path.filter(|_| place.root.join(".pre-commit-config.yaml").exists())
         && !framework_installed
     {
         say(format_args!(
@@ -231,21 +293,7 @@ pub fn run() -> Result<Outcome> {
              framework's checks in .pre-commit-config.yaml do not run at commit; run them with `pre-commit run`, \
              or call it from a hook in {}",
             hooks_path.display(),
-            dir.display()
+            place.dir.display()
         ));
-    }
-    Ok(if healthy { Outcome::Clean } else { Outcome::Findings })
-}
-
-/// Whether `path` is a file git would run as a hook.
-fn is_executable(path: &std::path::Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    }
-    #[cfg(not(unix))]
-    {
-        path.is_file()
     }
 }

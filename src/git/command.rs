@@ -34,7 +34,8 @@ pub fn program() -> &'static Path {
     })
 }
 
-fn is_executable(path: &Path) -> bool {
+/// Whether `path` is a file git would run (a program, a hook).
+pub fn is_executable(path: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
