@@ -57,6 +57,9 @@ pub struct Acceptances {
     head_error: Option<String>,
     head: Option<Oid>,
     cache: RefCell<HashMap<Option<Oid>, Rc<Acceptance>>>,
+    /// `guard.toml` as committed, by commit, parsed once (HEAD's serves
+    /// detection and acceptance both).
+    configs: RefCell<HashMap<Oid, Option<Config>>>,
     notes: RefCell<BTreeSet<String>>,
     /// The repository's files whose work-tree copy differs from HEAD's: what
     /// they accept counts once committed.
@@ -183,6 +186,7 @@ impl Acceptances {
             head_error: None,
             head,
             cache: RefCell::default(),
+            configs: RefCell::default(),
             notes: RefCell::default(),
             uncommitted: Vec::new(),
             sweeping: Vec::new(),
@@ -293,11 +297,18 @@ impl Acceptances {
     /// `guard.toml` as committed in `commit`, if it is there and valid; an
     /// invalid one is said and accepts nothing.
     fn committed_config(&self, repo: &Repo, commit: Oid) -> Option<Config> {
+        if let Some(read) = self.configs.borrow().get(&commit) {
+            return read.clone();
+        }
         let name = format!("{} at {}", config::FILE_NAME, short(commit));
-        let text = self.committed_text(repo, commit, config::FILE_NAME, config::MAX_CONFIG_SIZE)?;
-        let config =
-            config::parse(&text, Path::new(&name)).and_then(|c| check_disabled(&c, &name).map(|()| c));
-        self.try_note(config)
+        let read =
+            self.committed_text(repo, commit, config::FILE_NAME, config::MAX_CONFIG_SIZE).and_then(|text| {
+                let config = config::parse(&text, Path::new(&name))
+                    .and_then(|c| check_disabled(&c, &name).map(|()| c));
+                self.try_note(config)
+            });
+        self.configs.borrow_mut().insert(commit, read.clone());
+        read
     }
 
     fn committed_baseline(&self, repo: &Repo, commit: Oid) -> Option<baseline::Baseline> {

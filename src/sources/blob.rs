@@ -6,31 +6,34 @@
 //! (UTF-16 included); a blob a partial clone never fetched is reported as
 //! not read.
 
-use std::ops::RangeInclusive;
-
 use anyhow::{Context, Result, bail};
 
-use crate::git::{Oid, Repo};
+use crate::git::Repo;
+use crate::git::staged_diff::ChangedFile;
 use crate::pipeline::{Origin, Pipeline, Results, Scratch, Skip, SkipReason, WINDOW, is_binary};
 use crate::utf16;
 
-/// Checks blob `oid`'s content from `origin`, only the `added` lines
-/// counting; when `old` is given, the lines are those the content adds to
-/// blob `old` instead (`added` stays for binary content and for a blob
-/// too large to hold).
+/// Checks the content of a changed `file` (staged or pushed) from
+/// `origin`, only the lines it adds counting (nothing when it adds none);
+/// when its old blob is given, the lines are those the content adds to
+/// that blob instead (its `added` lines stay for binary content and for a
+/// blob too large to hold).
 ///
 /// # Errors
 /// A missing or corrupt object (missing outside a partial clone), or git
 /// failing while it streams one.
-pub fn check_blob(
+pub fn check_changed_file(
     repo: &Repo,
     pipeline: &Pipeline,
-    (oid, old): (Oid, Option<Oid>),
+    file: &ChangedFile,
     origin: Origin<'_>,
-    added: &[RangeInclusive<usize>],
     scratch: &mut Scratch,
     out: &mut Results,
 ) -> Result<()> {
+    if file.added.is_empty() {
+        return Ok(());
+    }
+    let (oid, old, added) = (file.blob, file.old_blob, file.added.as_slice());
     let Some(size) = repo.blob_size(oid)? else {
         if repo.promisor_remote().is_none() {
             bail!("{}", repo.unreadable_object(oid));

@@ -59,17 +59,7 @@ pub fn check_push(repo: &Repo, pipeline: &Pipeline, url: &str, lines: &[PushLine
                 if file.new_path {
                     pipeline.check_path(origin, &mut scratch, &mut results);
                 }
-                if !file.added.is_empty() {
-                    super::blob::check_blob(
-                        repo,
-                        pipeline,
-                        (file.blob, file.old_blob),
-                        origin,
-                        &file.added,
-                        &mut scratch,
-                        &mut results,
-                    )?;
-                }
+                super::blob::check_changed_file(repo, pipeline, &file, origin, &mut scratch, &mut results)?;
             }
         }
     }

@@ -44,18 +44,7 @@ fn check_files(repo: &Repo, pipeline: &Pipeline, changes: Vec<ChangedFile>) -> R
         let path = crate::git::path_from_bytes(&file.path);
         let origin = Origin { blob: Some(file.blob), ..Origin::file(SourceKind::Staged, &path) };
         pipeline.check_path(origin, &mut scratch, &mut results);
-        if file.added.is_empty() {
-            continue;
-        }
-        super::blob::check_blob(
-            repo,
-            pipeline,
-            (file.blob, file.old_blob),
-            origin,
-            &file.added,
-            &mut scratch,
-            &mut results,
-        )?;
+        super::blob::check_changed_file(repo, pipeline, &file, origin, &mut scratch, &mut results)?;
     }
     Ok(results)
 }
