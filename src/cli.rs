@@ -104,8 +104,8 @@ pub struct InstallArgs {
     /// left out unless asked for or already there).
     #[arg(long, requires = "global")]
     pub with_reference_transaction: bool,
-    /// Instead of git hooks, add guard's Claude Code hooks (prompts, Read,
-    /// Grep, Bash) to the project's `.claude/settings.json`.
+    /// Instead of git hooks, add guard's Claude Code hooks (prompts, every
+    /// tool call, MCP output) to the project's `.claude/settings.json`.
     #[arg(long, conflicts_with = "force")]
     pub claude: bool,
 }

@@ -68,9 +68,9 @@ fn read_of_a_secret_file_by_name_or_by_content_is_blocked() {
     let grep = |path: &str| tool(dir.path(), "Grep", json!({ "pattern": "token", "path": path }));
     let (exit, err) = hook(dir.path(), &grep("notes.txt"));
     assert_eq!(exit, 2, "{err}");
-    assert!(err.contains("blocked Grep in notes.txt"), "{err}");
+    assert!(err.contains("blocked search in notes.txt"), "{err}");
     assert_eq!(hook(dir.path(), &grep("src")).0, 0, "a directory is ripgrep's to filter");
-    assert_eq!(hook(dir.path(), &tool(dir.path(), "Grep", json!({ "pattern": "x" }))).0, 0);
+    assert_eq!(hook(dir.path(), &tool(dir.path(), "Grep", json!({ "pattern": "zzqqzz" }))).0, 0);
 }
 
 #[test]
@@ -84,12 +84,12 @@ fn bash_that_prints_a_secret_file_or_carries_a_secret_is_blocked() {
         "cat .env.local",
         "less keys/id_rsa",
         "head -n 3 .env.local | sort",
-        "grep -r KEY .env*",
+        "grep -r DEBUG .env*",
         "tail -f ./keys/id_rsa 2>/dev/null",
     ] {
         let (exit, err) = hook(dir.path(), &bash(command));
         assert_eq!(exit, 2, "{command}: {err}");
-        assert!(err.contains("blocked this Bash command"), "{err}");
+        assert!(err.contains("blocked this shell command"), "{err}");
     }
     let token = expand(GITHUB, 23);
     let (exit, err) = hook(dir.path(), &bash(&format!("curl -H 'Authorization: token {token}' https://api")));
@@ -106,6 +106,8 @@ fn other_events_and_tools_pass_and_a_broken_event_blocks() {
     let dir = temp_dir();
     let edit = tool(dir.path(), "Edit", json!({ "file_path": "a.rs", "old_string": "a", "new_string": "b" }));
     assert_eq!(hook(dir.path(), &edit).0, 0);
+    let todo = tool(dir.path(), "TodoWrite", json!({ "todos": [{ "content": "x" }] }));
+    assert_eq!(hook(dir.path(), &todo).0, 0);
     let stop = json!({ "cwd": dir.path(), "hook_event_name": "Stop" });
     assert_eq!(hook(dir.path(), &stop).0, 0);
     let out = guard(dir.path()).args(["hook", "claude"]).run_with_input(b"not json");
@@ -126,7 +128,11 @@ fn install_claude_merges_and_uninstall_restores_every_byte() {
     let installed = std::fs::read_to_string(&settings).unwrap();
     assert!(installed.starts_with("{\n\t\"permissions\": {\"allow\": [\"Bash(npm test)\"]},\n\t\"hooks\": {\"Stop\": [], \"PreToolUse\": [\n"), "{installed}");
     let value: serde_json::Value = serde_json::from_str(&installed).unwrap();
-    assert_eq!(value["hooks"]["PreToolUse"][0]["matcher"], "Read|Grep|Bash");
+    assert_eq!(
+        value["hooks"]["PreToolUse"][0]["matcher"],
+        "Read|Write|Edit|MultiEdit|NotebookEdit|Grep|Glob|Bash|WebFetch|WebSearch|mcp__.*"
+    );
+    assert_eq!(value["hooks"]["PostToolUse"][0]["matcher"], "mcp__.*");
     guard(dir.path()).args(["install", "--claude"]).run();
     assert_eq!(std::fs::read_to_string(&settings).unwrap(), installed, "installing twice changes nothing");
     let out = guard(dir.path()).args(["uninstall", "--claude"]).run();

@@ -1,13 +1,16 @@
-//! Claude Code hook events (`assistant::claude_hook`): arbitrary bytes
-//! parsed as JSON, then judged with the default pipeline, the event's `cwd`
-//! pointed at a fixed scratch directory: `event_cwd` and `judge` return a
-//! decision or an error, never panic.
+//! Claude Code hook events (`assistant::claude_code`): arbitrary bytes
+//! parsed as JSON, then judged by the shared checks with the default
+//! pipeline, the event's `cwd` pointed at a fixed scratch directory:
+//! `parse` and `check_all` return a decision or an error, never panic.
 #![no_main]
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
-use guard::assistant::claude_hook::{event_cwd, judge};
+use guard::assistant::checks::check_all;
+use guard::assistant::claude_code::parse;
+use guard::assistant::exposure::Judge;
+use guard::assistant::gate_bypass::GatePaths;
 use guard::config::Config;
 use guard::pipeline::Pipeline;
 use libfuzzer_sys::fuzz_target;
@@ -33,8 +36,7 @@ fuzz_target!(|data: &[u8]| {
     {
         fields.insert("cwd".into(), Value::String(CWD.to_string_lossy().into_owned()));
     }
-    if event_cwd(&event).is_err() {
-        return;
-    }
-    let _ = judge(&event, &PIPELINE);
+    let Ok(event) = parse(&event) else { return };
+    let judge = Judge { pipeline: &PIPELINE, cwd: &event.cwd };
+    let _ = check_all(&judge, &GatePaths::for_dir(&event.cwd), &event.actions);
 });

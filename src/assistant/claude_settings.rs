@@ -11,8 +11,14 @@ use crate::assistant::json_text::{self, Node};
 /// The words that mark a hook command as guard's.
 pub const HOOK_MARKER: &str = "guard hook claude";
 
-/// The tools whose use guard's PreToolUse hook judges.
-pub const TOOL_MATCHER: &str = "Read|Grep|Bash";
+/// The tools whose use guard's PreToolUse hook judges: every tool that
+/// reads, writes, runs or sends something, MCP tools included.
+pub const TOOL_MATCHER: &str =
+    "Read|Write|Edit|MultiEdit|NotebookEdit|Grep|Glob|Bash|WebFetch|WebSearch|mcp__.*";
+
+/// The tools whose output guard's PostToolUse hook masks: Claude Code lets
+/// a hook replace only an MCP tool's output.
+pub const OUTPUT_MATCHER: &str = "mcp__.*";
 
 /// The command Claude Code runs: `guard` from PATH (the settings file is
 /// committed and shared), or a block with a clear message when it is
@@ -24,10 +30,11 @@ pub fn hook_command() -> String {
 }
 
 /// The hook entries guard adds, by event.
-fn entries() -> [(&'static str, Value); 2] {
+fn entries() -> [(&'static str, Value); 3] {
     let hook = json!({ "type": "command", "command": hook_command() });
     [
         ("PreToolUse", json!({ "matcher": TOOL_MATCHER, "hooks": [hook.clone()] })),
+        ("PostToolUse", json!({ "matcher": OUTPUT_MATCHER, "hooks": [hook.clone()] })),
         ("UserPromptSubmit", json!({ "hooks": [hook] })),
     ]
 }
@@ -69,8 +76,24 @@ pub fn add_hooks(text: &str) -> Result<String> {
         if !json_text::is_array(&text, list) {
             bail!("\"hooks\".{event:?} is not a list");
         }
-        if !list.items.iter().any(|item| is_guard_entry(&text, item)) {
-            text = json_text::append_item(&text, list, &entry);
+        match list.items.iter().position(|item| is_guard_entry(&text, item)) {
+            None => text = json_text::append_item(&text, list, &entry),
+            // An older guard's entry is replaced by this one's.
+            Some(index)
+                if serde_json::from_str::<Value>(&text[list.items[index].start..list.items[index].end])
+                    .ok()
+                    .as_ref()
+                    != Some(&entry) =>
+            {
+                text = json_text::remove_child(&text, list, index);
+                let root = root_object(&text)?;
+                let list = root
+                    .member("hooks")
+                    .and_then(|h| h.member(event))
+                    .expect("the list guard's entry was in");
+                text = json_text::append_item(&text, list, &entry);
+            }
+            Some(_) => {}
         }
     }
     Ok(text)

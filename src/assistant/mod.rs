@@ -1,10 +1,17 @@
-//! Keeping secrets away from AI coding assistants: what guard's Claude Code
-//! hook decides, which files a shell command prints, the assistants'
-//! control files and how each is judged, and Claude Code's settings file.
+//! Keeping secrets away from AI coding assistants. One adapter per host
+//! reads its payload into actions (`claude_code.rs`); the shared checks
+//! judge them (`checks.rs`: what a read, search or shell command would
+//! show, in `exposure.rs`, `shell_reads.rs` over `shell_syntax.rs`; what
+//! would switch the git gate off, in `gate_bypass.rs`). The assistants'
+//! control files and settings are read here for `guard audit`.
 
-pub mod claude_hook;
+pub mod checks;
+pub mod claude_code;
 pub mod claude_settings;
 pub mod controls;
+pub mod exposure;
+pub mod gate_bypass;
 pub mod json_text;
 pub mod sensitive;
 pub mod shell_reads;
+pub mod shell_syntax;

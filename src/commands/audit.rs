@@ -260,7 +260,7 @@ fn claude_checks(root: &Path, patterns: &[String]) -> Result<Vec<Check>> {
         Ok(gaps) => check(name, Status::Fail, format!("Claude Code can still Read {}", gaps.join(", "))),
     }];
     checks.push(if text.contains(HOOK_MARKER) {
-        check("Claude Code hooks", Status::Pass, "guard checks prompts, Read, Grep and Bash")
+        check("Claude Code hooks", Status::Pass, "guard checks prompts and every tool call")
     } else {
         check(
             "Claude Code hooks",

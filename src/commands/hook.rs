@@ -22,7 +22,7 @@ use crate::sources::{messages, push, staged};
 /// Whatever kept guard from checking; the message says how to bypass.
 pub fn run(args: &HookArgs) -> Result<Outcome> {
     let (hook, push_input) = match &args.hook {
-        HookName::Claude => return super::hook_claude::run(),
+        HookName::Claude => return super::hook_assistant::run(),
         HookName::Git(hook) => (hook.clone(), None),
         HookName::Framework => from_framework()?,
     };

@@ -33,7 +33,7 @@ pub fn install(global: bool) -> Result<Outcome> {
     }
     std::fs::write(&path, updated).with_context(|| format!("writing {}", path.display()))?;
     say(format_args!(
-        "guard: added guard's hooks to {} (prompts and the Read, Grep and Bash tools are checked)",
+        "guard: added guard's hooks to {} (prompts, every tool that reads, writes, runs or sends, and MCP tools' output are checked)",
         path.display()
     ));
     Ok(Outcome::Clean)

@@ -4,7 +4,7 @@
 pub mod audit;
 pub mod baseline;
 pub mod hook;
-pub mod hook_claude;
+pub mod hook_assistant;
 pub mod install;
 pub mod install_claude;
 pub mod plan;

@@ -145,6 +145,28 @@ pub fn tracked_files(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(output.split(|&b| b == 0).filter(|p| !p.is_empty()).map(path_from_bytes).collect())
 }
 
+/// The tracked files `git grep` searches from `dir`: those matching the
+/// git pathspecs (all under `dir` when there are none), in the index or in
+/// commit `at`; paths relative to `dir`, or to the root for a commit.
+///
+/// # Errors
+/// git cannot be run, or `at` names no commit.
+pub fn tracked_files_matching(dir: &Path, pathspecs: &[String], at: Option<&str>) -> Result<Vec<PathBuf>> {
+    let mut args: Vec<&str> = match at {
+        Some(rev) => vec!["ls-tree", "-r", "-z", "--name-only", "--full-name", rev, "--"],
+        None => vec!["ls-files", "-z", "--"],
+    };
+    args.extend(pathspecs.iter().map(String::as_str));
+    let output = command::output(dir, &args)?;
+    Ok(output.split(|&b| b == 0).filter(|p| !p.is_empty()).map(path_from_bytes).collect())
+}
+
+/// The content of the blob `spec` names (`REV:PATH`, as `git show` reads
+/// it); `None` when it names no blob.
+pub fn named_blob(dir: &Path, spec: &str) -> Option<Vec<u8>> {
+    command::output(dir, &["cat-file", "blob", spec]).ok()
+}
+
 /// Which hash names objects: SHA-1 (20-byte ids) or SHA-256 (32).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ObjectFormat {
