@@ -43,7 +43,7 @@ fn a_bare_repository_fails_on_hooks_and_tracked_secret_files() {
         status(&rows, "tracked secret files"),
         ("fail", ".env (git rm --cached each, add it to .gitignore, and rotate what it held)")
     );
-    assert_eq!(status(&rows, "assistant controls").0, "warn");
+    assert_eq!(status(&rows, "assistants").0, "warn");
     let out = repo.guard().args(["install"]).run();
     assert_eq!(code(&out), 0);
     repo.git(&["rm", "-q", "--cached", ".env"]);
@@ -60,23 +60,39 @@ fn a_bare_repository_fails_on_hooks_and_tracked_secret_files() {
 fn each_control_is_judged_in_its_own_language_and_unenforced_ones_say_so() {
     let repo = TempRepo::new();
     repo.write(".cursorignore", "/.env\n.env.*\n*.pem\n*.key\n");
+    repo.write(".cursorindexingignore", ".env\n");
     repo.write(".claudeignore", ".env\n");
     repo.write(
         ".claude/settings.json",
-        "{\n  \"permissions\": {\n    \"deny\": [\"Read(./.env)\", \"Read(./secrets/**)\"]\n  }\n}\n",
+        "{\n  \"permissions\": {\n    \"deny\": [\"Read(/.env)\", \"Read(./secrets/**)\"]\n  }\n}\n",
+    );
+    repo.write(".zed/settings.json", "{\n  // ours\n  \"private_files\": [\"**/.env*\", \"*.pem\",],\n}\n");
+    repo.write(
+        "opencode.json",
+        "{\"permission\": {\"read\": {\"*.env\": \"deny\", \"*.env.*\": \"deny\"}}}\n",
     );
     let (exit, rows) = audit(&repo, &["--ci"]);
     assert_eq!(exit, 1);
-    let (cursor, detail) = status(&rows, ".cursorignore");
+    let (cursor, detail) = status(&rows, "Cursor");
     assert_eq!(cursor, "fail");
-    assert!(detail.starts_with("Cursor can still read .env, ") && !detail.contains(".env.*"), "{detail}");
+    assert!(detail.starts_with("can still read .env, ") && !detail.contains(".env.*"), "{detail}");
+    let (indexing, detail) = status(&rows, ".cursorindexingignore");
+    assert!(indexing == "warn" && detail.contains("only leaves what it names out of indexing"), "{detail}");
     let (claude_ignore, detail) = status(&rows, ".claudeignore");
     assert_eq!(claude_ignore, "warn");
-    assert!(detail.contains("does not read this file") && detail.contains("permissions.deny"), "{detail}");
-    let (deny, detail) = status(&rows, "Claude Code permissions.deny");
+    assert!(detail.contains("does not enforce this file") && detail.contains("permissions.deny"), "{detail}");
+    let (deny, detail) = status(&rows, "Claude Code");
     assert_eq!(deny, "fail");
-    assert!(detail.contains(".env, .env.*"), "nested .env is readable: {detail}");
+    assert!(detail.contains("can still read .env, .env.*"), "nested .env is readable: {detail}");
+    assert!(detail.contains("Read(./…) rules cover the root only when Claude Code starts there"), "{detail}");
     assert_eq!(status(&rows, "Claude Code hooks").0, "warn");
+    let (zed, detail) = status(&rows, "Zed");
+    assert!(
+        zed == "fail" && detail.contains("*.pem, *.key") && !detail.contains(".env"),
+        "Zed's *.pem is the root's: {detail}"
+    );
+    let (opencode, detail) = status(&rows, "opencode");
+    assert!(opencode == "fail" && !detail.contains(".env,") && detail.contains("*.pem"), "{detail}");
     assert_eq!(status(&rows, ".claude/settings.json").0, "pass");
 }
 
@@ -87,6 +103,7 @@ fn fix_appends_keeps_every_byte_is_idempotent_and_then_the_audit_passes() {
     let settings = "{\n    \"model\": \"opus\",\n    \"permissions\": {\"deny\": [\"Read(./.env)\"], \"allow\": []}\n}\n";
     repo.write(".cursorignore", cursor);
     repo.write(".aiexclude", "");
+    repo.write(".claudeignore", "*.key\n");
     repo.write(".claude/settings.json", settings);
     repo.write("guard.toml", "[audit]\nsensitive = [\"*.secret.yaml\"]\n");
     let out = repo.guard().args(["audit", "--ci", "--fix"]).run();
@@ -97,38 +114,113 @@ fn fix_appends_keeps_every_byte_is_idempotent_and_then_the_audit_passes() {
     assert!(fixed_cursor.ends_with("secrets/\n*.secret.yaml\n"), "{fixed_cursor}");
     let fixed_settings = read(".claude/settings.json");
     assert!(
-        fixed_settings.starts_with("{\n    \"model\": \"opus\",\n    \"permissions\": {\"deny\": [\"Read(./.env)\", \"Read(./**/.env)\""),
+        fixed_settings.starts_with("{\n    \"model\": \"opus\",\n    \"permissions\": {\"deny\": [\"Read(./.env)\", \"Read(/**/.env)\""),
         "{fixed_settings}"
     );
     assert!(
-        fixed_settings.ends_with("\"Read(./**/*.secret.yaml)\"], \"allow\": []}\n}\n"),
+        fixed_settings.ends_with("\"Read(/**/*.secret.yaml)\"], \"allow\": []}\n}\n"),
         "{fixed_settings}"
+    );
+    let fixed_claudeignore = read(".claudeignore");
+    assert!(
+        fixed_claudeignore.starts_with("*.key\n# Files that hold secrets")
+            && fixed_claudeignore.contains("\n.env\n")
     );
     let fixed_aiexclude = read(".aiexclude");
     let again = repo.guard().args(["audit", "--ci", "--fix"]).run();
     assert_eq!(code(&again), 0);
     assert_eq!(
-        (read(".cursorignore"), read(".aiexclude"), read(".claude/settings.json")),
-        (fixed_cursor, fixed_aiexclude, fixed_settings),
+        (read(".cursorignore"), read(".aiexclude"), read(".claude/settings.json"), read(".claudeignore")),
+        (fixed_cursor, fixed_aiexclude, fixed_settings, fixed_claudeignore),
         "a second fix changes nothing"
     );
     let (exit, rows) = audit(&repo, &["--ci"]);
     assert_eq!(exit, 0, "{rows:?}");
+    let (claude_ignore, detail) = status(&rows, ".claudeignore");
+    assert!(claude_ignore == "warn" && !detail.contains("leaves out"), "{detail}");
 }
 
 #[test]
-fn fix_creates_claude_settings_when_the_project_uses_claude() {
+fn fix_creates_the_control_of_each_assistant_present() {
     let repo = TempRepo::new();
     repo.write("CLAUDE.md", "# notes\n");
+    repo.write(".cursor/rules/style.mdc", "be nice\n");
+    repo.write(".github/copilot-instructions.md", "be nice\n");
     let (exit, rows) = audit(&repo, &["--ci"]);
-    assert_eq!((exit, status(&rows, "Claude Code permissions.deny").0), (1, "fail"));
+    assert_eq!((exit, status(&rows, "Claude Code").0, status(&rows, "Cursor").0), (1, "fail", "fail"));
+    let (copilot, detail) = status(&rows, "GitHub Copilot");
+    assert!(
+        copilot == "warn" && detail.contains("content exclusion does not apply in agent mode"),
+        "{detail}"
+    );
     let out = repo.guard().args(["audit", "--ci", "--fix"]).run();
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     let created = std::fs::read_to_string(repo.path().join(".claude/settings.json")).unwrap();
     assert!(
-        created.starts_with("{\n  \"permissions\": {\n    \"deny\": [\n      \"Read(./**/.env)\",\n"),
+        created.starts_with("{\n  \"permissions\": {\n    \"deny\": [\n      \"Read(/**/.env)\",\n"),
         "{created}"
     );
+    assert!(std::fs::read_to_string(repo.path().join(".cursorignore")).unwrap().contains("\n.env\n"));
+}
+
+#[test]
+fn the_users_claude_settings_count_and_guards_hooks_are_checked() {
+    let home = crate::common::temp_dir();
+    let repo = TempRepo::with_home(home.path());
+    let out = repo.guard().args(["install", "--claude", "--global"]).run();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("no \"onFailure\": \"block\" written"), "{}", stderr(&out));
+    crate::common::write(
+        home.path(),
+        ".claude/settings.json",
+        std::fs::read_to_string(home.path().join(".claude/settings.json")).unwrap().replacen(
+            '{',
+            "{\"permissions\": {\"deny\": [\"Read(//**/.env)\", \"Read(//**/.env.*)\"]},",
+            1,
+        ),
+    );
+    let (_, rows) = audit(&repo, &["--ci"]);
+    let (hooks, detail) = status(&rows, "Claude Code hooks");
+    assert!(hooks == "warn" && detail.contains("onFailure") && detail.contains("not on PATH"), "{detail}");
+    let (claude, detail) = status(&rows, "Claude Code");
+    assert!(
+        claude == "fail" && !detail.contains(".env,") && detail.contains("~/.claude/settings.json checked"),
+        "{detail}"
+    );
+    // An older guard's entry is outdated.
+    let settings = home.path().join(".claude/settings.json");
+    let old = std::fs::read_to_string(&settings).unwrap().replace(
+        "Read|Write|Edit|MultiEdit|NotebookEdit|Grep|Glob|Bash|WebFetch|WebSearch|mcp__.*",
+        "Read|Grep|Bash",
+    );
+    std::fs::write(&settings, old).unwrap();
+    let (_, rows) = audit(&repo, &["--ci"]);
+    let (hooks, detail) = status(&rows, "Claude Code hooks");
+    assert!(hooks == "fail" && detail.contains("outdated"), "{detail}");
+}
+
+#[test]
+fn settings_keys_claude_code_never_reads_are_named_and_fixed_with_the_real_ones() {
+    let repo = TempRepo::new();
+    let article = "{\n  \"allowedDirectories\": [\"./src\", \"../shared\"],\n  \"blockedPatterns\": [\"*.key\", \"credentials/\"],\n  \"allowedExtensions\": [\".ts\"],\n  \"encryptionRequired\": true,\n  \"auditLogging\": true\n}\n";
+    repo.write(".claude/settings.json", article);
+    let (_, rows) = audit(&repo, &["--ci"]);
+    let (keys, detail) = status(&rows, "Claude Code settings");
+    assert_eq!(keys, "warn");
+    assert!(detail.contains("does not read allowedDirectories, blockedPatterns, allowedExtensions, encryptionRequired, auditLogging"), "{detail}");
+    assert!(
+        detail.contains("permissions.additionalDirectories") && detail.contains("permissions.deny"),
+        "{detail}"
+    );
+    let out = repo.guard().args(["audit", "--ci", "--fix"]).run();
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let fixed = std::fs::read_to_string(repo.path().join(".claude/settings.json")).unwrap();
+    assert!(fixed.starts_with(article.trim_end_matches("}\n").trim_end()), "the user's keys stay: {fixed}");
+    let value: Value = serde_json::from_str(&fixed).unwrap();
+    let deny: Vec<&str> =
+        value["permissions"]["deny"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(deny.contains(&"Read(/**/credentials/**)") && deny.contains(&"Read(/**/.env)"), "{deny:?}");
+    assert_eq!(value["permissions"]["additionalDirectories"], serde_json::json!(["../shared"]));
 }
 
 #[test]

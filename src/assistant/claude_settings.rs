@@ -29,9 +29,16 @@ pub fn hook_command() -> String {
     )
 }
 
-/// The hook entries guard adds, by event.
-fn entries() -> [(&'static str, Value); 3] {
-    let hook = json!({ "type": "command", "command": hook_command() });
+/// The events guard's hooks are on.
+pub const EVENTS: [&str; 3] = ["PreToolUse", "PostToolUse", "UserPromptSubmit"];
+
+/// The hook entries guard adds, by event; with `"onFailure": "block"` when
+/// `fail_closed` (a hook that cannot start, fails or times out then blocks).
+fn entries(fail_closed: bool) -> [(&'static str, Value); 3] {
+    let mut hook = json!({ "type": "command", "command": hook_command() });
+    if fail_closed {
+        hook["onFailure"] = json!("block");
+    }
     [
         ("PreToolUse", json!({ "matcher": TOOL_MATCHER, "hooks": [hook.clone()] })),
         ("PostToolUse", json!({ "matcher": OUTPUT_MATCHER, "hooks": [hook.clone()] })),
@@ -44,7 +51,51 @@ pub const EMPTY: &str = "{}\n";
 
 /// Whether a hook entry (one item of an event's list) is guard's.
 fn is_guard_entry(text: &str, item: &Node) -> bool {
-    let Ok(entry) = serde_json::from_str::<Value>(&text[item.start..item.end]) else { return false };
+    serde_json::from_str::<Value>(&text[item.start..item.end]).is_ok_and(|entry| is_guard_value(&entry))
+}
+
+/// Whether a guard entry's hooks block when they fail.
+fn fails_closed(entry: &Value) -> bool {
+    entry.get("hooks").and_then(Value::as_array).is_some_and(|hooks| {
+        hooks.iter().all(|h| h.get("onFailure").and_then(Value::as_str) == Some("block"))
+    })
+}
+
+/// guard's hooks as a settings file has them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Installed {
+    /// The events with a guard entry.
+    pub events: Vec<&'static str>,
+    /// Every guard entry is this guard's (matcher and command).
+    pub current: bool,
+    /// Every guard entry sets `"onFailure": "block"`.
+    pub fail_closed: bool,
+}
+
+/// Which of guard's hooks `text` holds, and how.
+///
+/// # Errors
+/// Text that is not JSON.
+pub fn installed(text: &str) -> Result<Installed> {
+    let value: Value = serde_json::from_str(text)?;
+    let mut found = Installed { current: true, fail_closed: true, ..Installed::default() };
+    for event in EVENTS {
+        let list = value.pointer(&format!("/hooks/{event}")).and_then(Value::as_array);
+        let Some(entry) = list.into_iter().flatten().find(|e| is_guard_value(e)) else { continue };
+        found.events.push(event);
+        let closed = fails_closed(entry);
+        found.fail_closed &= closed;
+        let wanted = entries(closed).into_iter().find(|(name, _)| *name == event).map(|(_, e)| e);
+        found.current &= wanted.as_ref() == Some(entry);
+    }
+    if found.events.is_empty() {
+        return Ok(Installed::default());
+    }
+    found.current &= found.events.len() == EVENTS.len();
+    Ok(found)
+}
+
+fn is_guard_value(entry: &Value) -> bool {
     entry.get("hooks").and_then(Value::as_array).is_some_and(|hooks| {
         hooks
             .iter()
@@ -52,15 +103,17 @@ fn is_guard_entry(text: &str, item: &Node) -> bool {
     })
 }
 
-/// `text` with guard's hooks added where they are missing; the same text
-/// when they are all there.
+/// `text` with guard's hooks added where they are missing and an older
+/// guard's replaced; the same text when they are all there. `fail_closed`
+/// adds `"onFailure": "block"`; an entry that has it keeps it.
 ///
 /// # Errors
 /// Text that is not JSON, or whose `hooks` is not the shape Claude Code
 /// reads.
-pub fn add_hooks(text: &str) -> Result<String> {
+pub fn add_hooks(text: &str, fail_closed: bool) -> Result<String> {
     let mut text = text.to_string();
-    for (event, entry) in entries() {
+    let already_closed = installed(&text).is_ok_and(|i| !i.events.is_empty() && i.fail_closed);
+    for (event, entry) in entries(fail_closed || already_closed) {
         let root = root_object(&text)?;
         let Some(hooks) = root.member("hooks") else {
             text = json_text::insert_member(&text, &root, "hooks", &json!({ event: [entry] }));
@@ -106,7 +159,7 @@ pub fn add_hooks(text: &str) -> Result<String> {
 /// Text that is not JSON.
 pub fn remove_hooks(text: &str) -> Result<String> {
     let mut text = text.to_string();
-    for (event, _) in entries() {
+    for event in EVENTS {
         let mut removed = false;
         loop {
             let root = root_object(&text)?;
@@ -148,31 +201,70 @@ pub fn deny_rules(text: &str) -> Result<Vec<String>> {
         .unwrap_or_default())
 }
 
-/// `text` with `rules` appended to `permissions.deny` (created if missing).
+/// `text` with `items` appended to the list `permissions.KEY` (`deny`,
+/// `additionalDirectories`; created if missing).
 ///
 /// # Errors
-/// Text that is not JSON, or whose `permissions` or `deny` has another shape.
-pub fn add_deny_rules(text: &str, rules: &[String]) -> Result<String> {
+/// Text that is not JSON, or whose `permissions` or list has another shape.
+pub fn add_permission_items(text: &str, key: &str, items: &[String]) -> Result<String> {
     let mut text = text.to_string();
-    for rule in rules {
+    for item in items {
         let root = root_object(&text)?;
-        let rule = Value::String(rule.clone());
+        let item = Value::String(item.clone());
         let Some(permissions) = root.member("permissions") else {
-            text = json_text::insert_member(&text, &root, "permissions", &json!({ "deny": [rule] }));
+            text = json_text::insert_member(&text, &root, "permissions", &json!({ key: [item] }));
             continue;
         };
         if !json_text::is_object(&text, permissions) {
             bail!("\"permissions\" is not an object");
         }
-        match permissions.member("deny") {
-            None => text = json_text::insert_member(&text, permissions, "deny", &json!([rule])),
-            Some(deny) if json_text::is_array(&text, deny) => {
-                text = json_text::append_item(&text, deny, &rule)
+        match permissions.member(key) {
+            None => text = json_text::insert_member(&text, permissions, key, &json!([item])),
+            Some(list) if json_text::is_array(&text, list) => {
+                text = json_text::append_item(&text, list, &item)
             }
-            Some(_) => bail!("\"permissions\".\"deny\" is not a list"),
+            Some(_) => bail!("\"permissions\".{key:?} is not a list"),
         }
     }
     Ok(text)
+}
+
+/// Keys teams put in Claude Code's settings that Claude Code does not read
+/// (an article's advice), each with what Claude Code enforces instead.
+pub const UNREAD_KEYS: &[(&str, &str)] = &[
+    (
+        "allowedDirectories",
+        "permissions.additionalDirectories (the directories besides the project it may use)",
+    ),
+    ("blockedPatterns", "permissions.deny Read(…) rules (guard audit --fix adds one per pattern)"),
+    ("allowedExtensions", "permissions.deny Read(…) rules for what must not be read"),
+    ("encryptionRequired", "nothing: its traffic to the model service is always TLS"),
+    (
+        "auditLogging",
+        "nothing: sessions are kept as transcripts in ~/.claude/projects (guard scan-transcripts reads them)",
+    ),
+];
+
+/// The unread keys `text` has, at the top level or under `permissions`,
+/// with their string values.
+///
+/// # Errors
+/// Text that is not JSON.
+pub fn unread_keys(text: &str) -> Result<Vec<(&'static str, Vec<String>)>> {
+    let value: Value = serde_json::from_str(text)?;
+    let mut found = Vec::new();
+    for (key, _) in UNREAD_KEYS {
+        let Some(item) = value.get(key).or_else(|| value.pointer(&format!("/permissions/{key}"))) else {
+            continue;
+        };
+        let strings = match item {
+            Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            Value::String(one) => vec![one.clone()],
+            _ => Vec::new(),
+        };
+        found.push((*key, strings));
+    }
+    Ok(found)
 }
 
 fn root_object(text: &str) -> Result<Node> {
@@ -198,11 +290,19 @@ mod tests {
   }
 }
 "#;
-        let added = add_hooks(original).unwrap();
+        let added = add_hooks(original, false).unwrap();
         assert!(added.starts_with(
             "{\n  \"model\": \"opus\",\n  \"hooks\": {\n    \"PreToolUse\": [\n      { \"matcher\": \"Edit\""
         ));
-        assert_eq!(add_hooks(&added).unwrap(), added);
+        assert_eq!(add_hooks(&added, false).unwrap(), added);
+        assert_eq!(
+            installed(&added).unwrap(),
+            Installed { events: EVENTS.to_vec(), current: true, fail_closed: false }
+        );
+        let closed = add_hooks(&added, true).unwrap();
+        assert!(installed(&closed).unwrap().fail_closed);
+        assert_eq!(add_hooks(&closed, false).unwrap(), closed, "onFailure is never taken back");
+        assert_eq!(remove_hooks(&closed).unwrap(), original);
         let value: Value = serde_json::from_str(&added).unwrap();
         assert_eq!(value["hooks"]["PreToolUse"][1]["matcher"], TOOL_MATCHER);
         assert!(
@@ -212,14 +312,26 @@ mod tests {
                 .ends_with(HOOK_MARKER)
         );
         assert_eq!(remove_hooks(&added).unwrap(), original);
-        let fresh = add_hooks(EMPTY).unwrap();
+        let fresh = add_hooks(EMPTY, true).unwrap();
         assert_eq!(remove_hooks(&fresh).unwrap(), EMPTY);
     }
 
     #[test]
     fn deny_rules_are_appended() {
-        let text = add_deny_rules(EMPTY, &["Read(./.env)".into(), "Read(./**/.env.*)".into()]).unwrap();
-        assert_eq!(deny_rules(&text).unwrap(), ["Read(./.env)", "Read(./**/.env.*)"]);
-        assert!(add_deny_rules("{\"permissions\": []}", &["Read(x)".into()]).is_err());
+        let text =
+            add_permission_items(EMPTY, "deny", &["Read(/.env)".into(), "Read(/**/.env.*)".into()]).unwrap();
+        assert_eq!(deny_rules(&text).unwrap(), ["Read(/.env)", "Read(/**/.env.*)"]);
+        assert!(add_permission_items("{\"permissions\": []}", "deny", &["Read(x)".into()]).is_err());
+        let article =
+            "{\"allowedDirectories\": [\"./src\"], \"blockedPatterns\": [\"*.key\"], \"auditLogging\": true}";
+        let keys = unread_keys(article).unwrap();
+        assert_eq!(
+            keys,
+            [
+                ("allowedDirectories", vec!["./src".to_string()]),
+                ("blockedPatterns", vec!["*.key".to_string()]),
+                ("auditLogging", vec![])
+            ]
+        );
     }
 }

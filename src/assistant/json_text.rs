@@ -37,6 +37,53 @@ pub fn is_array(text: &str, node: &Node) -> bool {
     text.as_bytes().get(node.start) == Some(&b'[')
 }
 
+/// `text` (JSON with comments and trailing commas, as Zed and VS Code
+/// write settings) as plain JSON: comments become spaces, a comma before a
+/// closing bracket is dropped. Strings are left as they are.
+pub fn without_comments(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(bytes.len());
+                out.extend_from_slice(&bytes[start..i]);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i = (i + 2).min(bytes.len());
+                out.push(b' ');
+            }
+            b',' => {
+                let next = bytes[i + 1..].iter().position(|b| !b.is_ascii_whitespace());
+                if !next.is_some_and(|n| matches!(bytes[i + 1 + n], b'}' | b']')) {
+                    out.push(b',');
+                }
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// The spans of `text`, a JSON document.
 ///
 /// # Errors
@@ -209,6 +256,14 @@ pub fn remove_child(text: &str, container: &Node, index: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comments_and_trailing_commas_are_taken_out() {
+        let text = "{\n  // private\n  \"a\": [\"//x\", \"/*y*/\",], /* b */\n  \"c\": 1,\n}";
+        let value: Value = serde_json::from_str(&without_comments(text)).unwrap();
+        assert_eq!(value, serde_json::json!({"a": ["//x", "/*y*/"], "c": 1}));
+    }
+
     use serde_json::json;
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod checks;
 pub mod claude_code;
 pub mod claude_settings;
+pub mod claude_version;
 pub mod controls;
 pub mod exposure;
 pub mod gate_bypass;

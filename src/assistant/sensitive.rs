@@ -70,39 +70,103 @@ pub fn uncovered<'a>(patterns: &'a [String], ignore: &Gitignore) -> Vec<&'a str>
         .collect()
 }
 
-/// The gitignore patterns of Claude Code's `Read` deny rules, relative to
-/// the project: `Read(./x)` and `Read(/x)` are anchored at the project's
-/// root, `Read(x)` is gitignore's `x`, and a bare `Read` denies every file.
-/// Rules for absolute (`//x`) and home (`~/x`) paths say nothing about
-/// the project and are left out.
-pub fn claude_read_patterns(rules: &[String]) -> Vec<String> {
-    rules
-        .iter()
-        .filter_map(|rule| {
-            let rule = rule.trim();
-            if rule == "Read" {
-                return Some("*".to_string());
-            }
-            let spec = rule.strip_prefix("Read(")?.strip_suffix(')')?;
-            if spec.starts_with("//") || spec.starts_with('~') {
-                None
-            } else if let Some(rest) = spec.strip_prefix("./") {
-                Some(format!("/{rest}"))
-            } else {
-                Some(spec.to_string())
-            }
-        })
-        .collect()
+/// Where a Claude Code settings file sits, for reading its rules' paths.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaudeBase<'a> {
+    /// The project's root, which the audit judges.
+    pub root: &'a Path,
+    /// What a rule's leading `/` is relative to: the project's root for its
+    /// own settings, the home directory for the user's.
+    pub settings_base: &'a Path,
+    /// The home directory, for `~/` rules.
+    pub home: Option<&'a Path>,
 }
 
-/// The deny rule that covers `pattern` at any depth it names.
+/// The gitignore patterns (relative to the project's root) that Claude
+/// Code's `Read` deny rules cover from any directory Claude starts in, and
+/// whether some rules were left out because they are relative to the
+/// working directory (`Read(./x)`, `Read(x)`: they cover the root only
+/// when Claude starts there). A bare `Read` denies every file; `//x` is an
+/// absolute path, `~/x` one in the home directory, `/x` one relative to
+/// the settings file's base; those outside the project say nothing about it.
+pub fn claude_read_patterns(rules: &[String], base: ClaudeBase<'_>) -> (Vec<String>, bool) {
+    let mut patterns = Vec::new();
+    let mut relative = false;
+    for rule in rules {
+        let rule = rule.trim();
+        if rule == "Read" || rule == "Read(*)" || rule == "Read(**)" {
+            patterns.push("*".to_string());
+            continue;
+        }
+        let Some(spec) = rule.strip_prefix("Read(").and_then(|r| r.strip_suffix(')')) else { continue };
+        let absolute = if let Some(rest) = spec.strip_prefix("//") {
+            if rest.starts_with("**/") {
+                patterns.push(rest.to_string());
+                continue;
+            }
+            Path::new("/").join(rest)
+        } else if let Some(rest) = spec.strip_prefix("~/") {
+            let Some(home) = base.home else { continue };
+            home.join(rest)
+        } else if let Some(rest) = spec.strip_prefix('/') {
+            base.settings_base.join(rest)
+        } else {
+            relative = true;
+            continue;
+        };
+        if let Ok(inside) = absolute.strip_prefix(base.root) {
+            patterns.push(format!("/{}", inside.to_string_lossy()));
+        }
+    }
+    (patterns, relative)
+}
+
+/// The deny rule that covers `pattern` at any depth it names, from any
+/// directory Claude Code starts in (`/` is the project's root in the
+/// project's settings).
 pub fn claude_deny_rule(pattern: &str) -> String {
     let dir_only = pattern.ends_with('/');
     let body = pattern.trim_end_matches('/');
     let anchored = body.trim_start_matches("**/").contains('/') || body.starts_with('/');
     let body = body.trim_start_matches('/');
     let path = if anchored || body.starts_with("**/") { body.to_string() } else { format!("**/{body}") };
-    if dir_only { format!("Read(./{path}/**)") } else { format!("Read(./{path})") }
+    if dir_only { format!("Read(/{path}/**)") } else { format!("Read(/{path})") }
+}
+
+/// The gitignore patterns of Zed's `private_files` and
+/// `file_scan_exclusions` globs, which match paths from the worktree's
+/// root: a glob without a leading `**/` is anchored there.
+pub fn zed_patterns(globs: &[String]) -> Vec<String> {
+    globs
+        .iter()
+        .map(
+            |glob| {
+                if glob.starts_with("**/") || glob.starts_with('/') {
+                    glob.clone()
+                } else {
+                    format!("/{glob}")
+                }
+            },
+        )
+        .collect()
+}
+
+/// The gitignore patterns of opencode's `permission.read` rules (wildcard
+/// to `allow`, `ask` or `deny`, the last match winning), in order: `deny`
+/// and `ask` exclude, `allow` re-includes. A `*` matches across `/`, so a
+/// rule that starts with one applies at any depth; others from the root.
+pub fn opencode_patterns(rules: &[(String, String)]) -> Vec<String> {
+    rules
+        .iter()
+        .map(|(wildcard, action)| {
+            let path = if wildcard.starts_with('*') || wildcard.starts_with('/') {
+                wildcard.clone()
+            } else {
+                format!("/{wildcard}")
+            };
+            if action == "allow" { format!("!{path}") } else { path }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -134,24 +198,55 @@ mod tests {
     }
 
     #[test]
-    fn claude_rules_are_project_relative_and_the_fix_covers_every_depth() {
-        let rules: Vec<String> = ["Read(./.env)", "Read(./.env.*)", "Edit(./x)", "Read(//etc/passwd)"]
-            .iter()
-            .map(|r| (*r).to_string())
-            .collect();
-        let deny = matcher(claude_read_patterns(&rules).iter().map(String::as_str)).unwrap();
+    fn claude_rules_cover_the_project_from_any_start_directory() {
+        let root = Path::new("/work/repo");
+        let home = Path::new("/home/ada");
+        let base = ClaudeBase { root, settings_base: root, home: Some(home) };
+        let rules: Vec<String> =
+            ["Read(./.env)", "Read(/.env.*)", "Edit(/x)", "Read(//work/repo/*.pem)", "Read(//etc/passwd)"]
+                .iter()
+                .map(|r| (*r).to_string())
+                .collect();
+        let (read, relative) = claude_read_patterns(&rules, base);
+        assert_eq!(read, ["/.env.*", "/*.pem"]);
+        assert!(relative, "Read(./.env) covers the root only when Claude starts there");
+        let deny = matcher(read.iter().map(String::as_str)).unwrap();
         let all = patterns();
         let missing = uncovered(&all, &deny);
         assert!(missing.contains(&".env") && missing.contains(&".env.*"), "nested .env files are readable");
         let fixed: Vec<String> = patterns().iter().map(|p| claude_deny_rule(p)).collect();
         assert!(
-            fixed.contains(&"Read(./**/.env)".to_string())
-                && fixed.contains(&"Read(./**/secrets/**)".to_string())
+            fixed.contains(&"Read(/**/.env)".to_string())
+                && fixed.contains(&"Read(/**/secrets/**)".to_string())
         );
-        let deny = matcher(claude_read_patterns(&fixed).iter().map(String::as_str)).unwrap();
-        assert!(uncovered(&all, &deny).is_empty());
-        let read_all = claude_read_patterns(&["Read".to_string()]);
-        let everything = matcher(read_all.iter().map(String::as_str)).unwrap();
-        assert!(uncovered(&all, &everything).is_empty());
+        let (read, relative) = claude_read_patterns(&fixed, base);
+        assert!(!relative);
+        let deny = matcher(read.iter().map(String::as_str)).unwrap();
+        assert!(uncovered(&patterns(), &deny).is_empty());
+        let user = ClaudeBase { root, settings_base: home, home: Some(home) };
+        assert_eq!(
+            claude_read_patterns(&["Read(//**/.env)".into(), "Read(/.env)".into()], user).0,
+            ["**/.env"]
+        );
+        let everything =
+            matcher(claude_read_patterns(&["Read".to_string()], base).0.iter().map(String::as_str)).unwrap();
+        assert!(uncovered(&patterns(), &everything).is_empty());
+    }
+
+    #[test]
+    fn zed_and_opencode_patterns_are_read_as_they_match() {
+        let zed =
+            matcher(zed_patterns(&["**/.env*".into(), "*.pem".into()]).iter().map(String::as_str)).unwrap();
+        let two = [".env".to_string(), "*.pem".to_string()];
+        let missing = uncovered(&two, &zed);
+        assert_eq!(missing, ["*.pem"], "Zed's *.pem is the root's only");
+        let rules = [
+            ("*".to_string(), "allow".to_string()),
+            ("*.env".into(), "deny".into()),
+            ("*.env.example".into(), "allow".into()),
+        ];
+        let open = matcher(opencode_patterns(&rules).iter().map(String::as_str)).unwrap();
+        assert!(open.matched_path_or_any_parents("/config/prod.env", false).is_ignore());
+        assert!(!open.matched_path_or_any_parents("/prod.env.example", false).is_ignore());
     }
 }

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 
 use crate::Outcome;
 use crate::assistant::claude_settings::{self, EMPTY};
+use crate::assistant::claude_version::OnFailure;
 use crate::report::say;
 
 /// Claude Code's settings file, relative to a project or the home directory.
@@ -22,8 +23,13 @@ pub fn install(global: bool) -> Result<Outcome> {
     let path = settings_path(global)?;
     let existing = read(&path)?;
     let text = existing.clone().unwrap_or_else(|| EMPTY.to_string());
-    let updated = claude_settings::add_hooks(&text)
+    let on_failure = OnFailure::of_installed();
+    let updated = claude_settings::add_hooks(&text, on_failure.why_not().is_none())
         .with_context(|| format!("adding guard's hooks to {}", path.display()))?;
+    let fail_closed = claude_settings::installed(&updated).is_ok_and(|i| i.fail_closed);
+    if !fail_closed && let Some(why) = on_failure.why_not() {
+        eprintln!("guard: warning: no \"onFailure\": \"block\" written: {why}");
+    }
     if existing.as_deref() == Some(updated.as_str()) {
         say(format_args!("guard: {} already runs guard's hooks", path.display()));
         return Ok(Outcome::Clean);
@@ -33,8 +39,9 @@ pub fn install(global: bool) -> Result<Outcome> {
     }
     std::fs::write(&path, updated).with_context(|| format!("writing {}", path.display()))?;
     say(format_args!(
-        "guard: added guard's hooks to {} (prompts, every tool that reads, writes, runs or sends, and MCP tools' output are checked)",
-        path.display()
+        "guard: added guard's hooks to {} (prompts, every tool that reads, writes, runs or sends, and MCP tools' output are checked{})",
+        path.display(),
+        if fail_closed { "; a hook that fails blocks" } else { "" }
     ));
     Ok(Outcome::Clean)
 }

@@ -2,6 +2,7 @@
 //! loaded, pipeline built) and runs it. Shared set-up lives here.
 
 pub mod audit;
+pub mod audit_assistants;
 pub mod baseline;
 pub mod hook;
 pub mod hook_assistant;

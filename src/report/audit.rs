@@ -45,6 +45,13 @@ pub struct Check {
     pub detail: String,
 }
 
+impl Check {
+    /// A row.
+    pub fn new(check: impl Into<String>, status: Status, detail: impl Into<String>) -> Check {
+        Check { check: check.into(), status, detail: detail.into() }
+    }
+}
+
 #[derive(Serialize)]
 struct Document<'a> {
     schema_version: u32,
