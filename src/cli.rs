@@ -45,6 +45,10 @@ pub enum Command {
     /// AI assistants kept away from secret files by their own controls.
     /// Exit 1 if a check fails.
     Audit(AuditArgs),
+    /// What already went out: the secrets in the AI assistants' local
+    /// transcripts (Claude Code, Codex, Gemini CLI), to be rotated.
+    /// Read only. Exit 1 if a secret is found.
+    ScanTranscripts(ScanTranscriptsArgs),
     /// Copy standard input to standard output with every secret masked, so
     /// a log or a terminal's output can be shared or pasted safely.
     Redact(RedactArgs),
@@ -63,6 +67,23 @@ pub struct AuditArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
+    /// Use FILE instead of the repository's guard.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// `guard scan-transcripts`.
+#[derive(Debug, Args)]
+pub struct ScanTranscriptsArgs {
+    /// Transcript files or directories (JSON, JSON Lines or text) instead
+    /// of the assistants' own stores under the home directory.
+    pub paths: Vec<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+    /// Write the report to FILE (readable by its owner only).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Use FILE instead of the repository's guard.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

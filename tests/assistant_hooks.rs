@@ -130,9 +130,9 @@ fn install_claude_merges_and_uninstall_restores_every_byte() {
     let value: serde_json::Value = serde_json::from_str(&installed).unwrap();
     assert_eq!(
         value["hooks"]["PreToolUse"][0]["matcher"],
-        "Read|Write|Edit|MultiEdit|NotebookEdit|Grep|Glob|Bash|WebFetch|WebSearch|mcp__.*"
+        "Read|Write|Edit|MultiEdit|NotebookEdit|Grep|Glob|Bash|PowerShell|WebFetch|WebSearch|mcp__.*"
     );
-    assert_eq!(value["hooks"]["PostToolUse"][0]["matcher"], "mcp__.*");
+    assert_eq!(value["hooks"]["PostToolUse"][0]["matcher"], "Bash|PowerShell|mcp__.*");
     guard(dir.path()).args(["install", "--claude"]).run();
     assert_eq!(std::fs::read_to_string(&settings).unwrap(), installed, "installing twice changes nothing");
     let out = guard(dir.path()).args(["uninstall", "--claude"]).run();
@@ -193,4 +193,57 @@ fn install_claude_global_writes_the_users_settings_and_refuses_broken_json() {
         stderr(&out)
     );
     assert_eq!(std::fs::read_to_string(broken).unwrap(), "{ \"hooks\": ", "a broken file is left alone");
+}
+
+/// A stand-in for the Claude Code binary (none can run here) that reports
+/// `version` as `claude --version` does; returns the PATH to use.
+fn claude_reporting(bin: &Path, version: &str) -> std::ffi::OsString {
+    let script = write(bin, "claude", format!("#!/bin/sh\necho '{version} (Claude Code)'\n"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let mut path = std::ffi::OsString::from(bin);
+    path.push(":");
+    path.push(crate::common::path());
+    path
+}
+
+#[test]
+fn install_claude_fails_closed_only_where_claude_code_reads_on_failure() {
+    let bin = temp_dir();
+    let dir = temp_dir();
+    let settings = dir.path().join(".claude/settings.json");
+    let on_failure = || {
+        let value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&settings).unwrap()).unwrap();
+        ["PreToolUse", "PostToolUse", "UserPromptSubmit"]
+            .iter()
+            .map(|event| value["hooks"][event][0]["hooks"][0]["onFailure"].as_str().map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    let out = guard(dir.path())
+        .env("PATH", claude_reporting(bin.path(), "2.1.294"))
+        .args(["install", "--claude"])
+        .run();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("Claude Code 2.1.294 is older than 2.1.295"), "{}", stderr(&out));
+    assert_eq!(on_failure(), [None, None, None]);
+    let out = guard(dir.path())
+        .env("PATH", claude_reporting(bin.path(), "2.1.295"))
+        .args(["install", "--claude"])
+        .run();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        crate::common::stdout(&out).contains("a hook that fails blocks"),
+        "{}",
+        crate::common::stdout(&out)
+    );
+    let block = Some("block".to_string());
+    assert_eq!(on_failure(), [block.clone(), block.clone(), block.clone()]);
+    // Installing again where the version is unknown keeps it.
+    let out = guard(dir.path()).args(["install", "--claude"]).run();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(on_failure(), [block.clone(), block.clone(), block]);
 }

@@ -224,6 +224,7 @@ fn an_mcp_tools_output_is_masked_before_the_model_sees_it() {
     assert!(!out.contains(&token) && !err.contains(&token), "{out}{err}");
     let answer: serde_json::Value = serde_json::from_str(&out).unwrap();
     let masked = &answer["hookSpecificOutput"]["updatedMCPToolOutput"];
+    assert_eq!(&answer["hookSpecificOutput"]["updatedToolOutput"], masked, "both names, old and new");
     assert_eq!(answer["hookSpecificOutput"]["hookEventName"], "PostToolUse");
     let text = masked["content"][0]["text"].as_str().unwrap();
     assert!(text.starts_with("deploy key: ghp_") && text.ends_with("\nstatus: ok"), "{text}");
@@ -235,5 +236,42 @@ fn an_mcp_tools_output_is_masked_before_the_model_sees_it() {
     let read = json!({ "cwd": dir.path(), "hook_event_name": "PostToolUse", "tool_name": "Read",
         "tool_input": {}, "tool_response": format!("{token}") });
     assert_eq!(hook(dir.path(), &read).0, 0);
+    // A shell's output is masked too (updatedToolOutput, every tool since Claude Code 2.1.121).
+    let bash = json!({ "cwd": dir.path(), "hook_event_name": "PostToolUse", "tool_name": "Bash",
+        "tool_input": { "command": "./deploy.sh" },
+        "tool_response": { "stdout": format!("using {token}\n"), "stderr": "", "interrupted": false, "isImage": false } });
+    let (exit, out, err) = hook(dir.path(), &bash);
+    assert_eq!(exit, 0, "{err}");
+    let answer: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let replaced = &answer["hookSpecificOutput"]["updatedToolOutput"];
+    assert!(replaced["stdout"].as_str().unwrap().starts_with("using ghp_") && !out.contains(&token), "{out}");
+    assert_eq!(
+        (replaced["interrupted"].as_bool(), answer["hookSpecificOutput"].get("updatedMCPToolOutput")),
+        (Some(false), None)
+    );
     write(dir.path(), "x", "");
+}
+
+#[test]
+fn hosts_that_run_claude_codes_hooks_are_answered_in_their_terms() {
+    let dir = temp_dir();
+    let token = expand(GITHUB, 35);
+    write(dir.path(), ".env", format!("GITHUB_TOKEN={token}\n"));
+    let vs_code = json!({ "timestamp": "2026-12-03T10:00:00.000Z", "cwd": dir.path(), "sessionId": "s",
+        "hookEventName": "PreToolUse", "transcript_path": "/tmp/t.json", "tool_name": "create_file",
+        "tool_input": { "filePath": dir.path().join("config.py"), "content": format!("TOKEN = '{token}'\n") } });
+    let (exit, _, err) = hook(dir.path(), &vs_code);
+    assert!(exit == 2 && err.contains("github-pat-classic") && !err.contains(&token), "{err}");
+    let vs_read = json!({ "cwd": dir.path(), "sessionId": "s", "hookEventName": "PreToolUse",
+        "tool_name": "run_in_terminal", "tool_input": { "command": "cat .env", "explanation": "x" } });
+    assert_eq!(hook(dir.path(), &vs_read).0, 2);
+    let cursor = json!({ "conversation_id": "c", "generation_id": "g", "cursor_version": "2.0.77",
+        "workspace_roots": [dir.path()], "hook_event_name": "beforeShellExecution", "command": "cat .env", "cwd": dir.path() });
+    let (exit, _, err) = hook(dir.path(), &cursor);
+    assert!(exit == 2 && err.contains(".env"), "{err}");
+    let cursor_read = json!({ "cursor_version": "2.0.77", "workspace_roots": [dir.path()], "hook_event_name": "beforeReadFile",
+        "file_path": dir.path().join("notes.md"), "content": format!("token {token}") });
+    assert_eq!(hook(dir.path(), &cursor_read).0, 2);
+    let clean = json!({ "cursor_version": "2.0.77", "workspace_roots": [dir.path()], "hook_event_name": "beforeShellExecution", "command": "ls", "cwd": dir.path() });
+    assert_eq!(hook(dir.path(), &clean).0, 0);
 }

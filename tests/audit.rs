@@ -190,7 +190,7 @@ fn the_users_claude_settings_count_and_guards_hooks_are_checked() {
     // An older guard's entry is outdated.
     let settings = home.path().join(".claude/settings.json");
     let old = std::fs::read_to_string(&settings).unwrap().replace(
-        "Read|Write|Edit|MultiEdit|NotebookEdit|Grep|Glob|Bash|WebFetch|WebSearch|mcp__.*",
+        "Read|Write|Edit|MultiEdit|NotebookEdit|Grep|Glob|Bash|PowerShell|WebFetch|WebSearch|mcp__.*",
         "Read|Grep|Bash",
     );
     std::fs::write(&settings, old).unwrap();

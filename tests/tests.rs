@@ -26,3 +26,4 @@ mod repo_states;
 mod rules;
 mod snapshots;
 mod sources;
+mod transcripts;

@@ -2,10 +2,13 @@
 //! actions, and guard's decision turned into its answer. Events:
 //! `UserPromptSubmit` (the prompt), `PreToolUse` (every tool: reads,
 //! searches, globs, writes and edits, Bash, web fetches and searches, MCP
-//! calls) and `PostToolUse` of MCP tools (their output, which Claude Code
-//! lets a hook replace). Exit 2 blocks, with the reason on standard error;
-//! a replaced output is JSON on standard output. Field names are those of
-//! Claude Code's hooks reference (docs/DECISIONS.md has the page and date).
+//! calls) and `PostToolUse` of shell and MCP tools (their output, which
+//! Claude Code lets a hook replace). Exit 2 blocks, with the reason on
+//! standard error; a replaced output is JSON on standard output. The hosts
+//! that run hooks from Claude Code's settings (VS Code's agent mode,
+//! Cursor) are recognised from their payloads and read by their own field
+//! and tool names; exit 2 blocks in each. Field names are those of each
+//! host's hooks reference (docs/DECISIONS.md has the pages and dates).
 
 use std::path::PathBuf;
 
@@ -14,15 +17,44 @@ use serde_json::{Value, json};
 
 use super::checks::{Action, Search};
 
+/// Which program sent the event: Claude Code, or a host that runs hooks
+/// from Claude Code's settings with payloads of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    /// Claude Code (snake_case `hook_event_name`).
+    ClaudeCode,
+    /// VS Code's agent mode (`hookEventName`, camelCase tool input).
+    VsCode,
+    /// Cursor (`cursor_version`; its own event and tool names).
+    Cursor,
+}
+
+impl Host {
+    /// The host that sent `payload`.
+    pub fn of(payload: &Value) -> Host {
+        if payload.get("cursor_version").is_some() {
+            Host::Cursor
+        } else if payload.get("hookEventName").is_some() && payload.get("hook_event_name").is_none() {
+            Host::VsCode
+        } else {
+            Host::ClaudeCode
+        }
+    }
+}
+
 /// One event as guard judges it.
 #[derive(Debug)]
 pub struct Event {
+    /// Who sent it.
+    pub host: Host,
     /// The directory the assistant works in.
     pub cwd: PathBuf,
     /// What the assistant is about to do (empty: nothing guard judges).
     pub actions: Vec<Action>,
-    /// For an MCP tool's output: the output, to be answered masked.
+    /// For a tool's output: the output, to be answered masked.
     pub output: Option<Value>,
+    /// For a tool's output: whether the tool is an MCP server's.
+    pub mcp: bool,
 }
 
 /// Reads the payload Claude Code hands a hook.
@@ -30,25 +62,110 @@ pub struct Event {
 /// # Errors
 /// A payload without the fields its event always has.
 pub fn parse(payload: &Value) -> Result<Event> {
-    let cwd = PathBuf::from(str_field(payload, "cwd")?);
-    let mut event = Event { cwd, actions: Vec::new(), output: None };
-    match str_field(payload, "hook_event_name")? {
-        "UserPromptSubmit" => event.actions.push(Action::Prompt(str_field(payload, "prompt")?.to_string())),
-        "PreToolUse" => {
+    let host = Host::of(payload);
+    let cwd = match (host, payload.get("cwd")) {
+        // Cursor leaves `cwd` out of some events: its first workspace root.
+        (Host::Cursor, None) => PathBuf::from(
+            payload
+                .pointer("/workspace_roots/0")
+                .and_then(Value::as_str)
+                .context("the hook event has no \"cwd\"")?,
+        ),
+        _ => PathBuf::from(str_field(payload, "cwd")?),
+    };
+    let mut event = Event { host, cwd, actions: Vec::new(), output: None, mcp: false };
+    let name = if host == Host::VsCode { "hookEventName" } else { "hook_event_name" };
+    match str_field(payload, name)? {
+        "UserPromptSubmit" | "beforeSubmitPrompt" => {
+            event.actions.push(Action::Prompt(str_field(payload, "prompt")?.to_string()));
+        }
+        "PreToolUse" | "preToolUse" => {
             let tool = str_field(payload, "tool_name")?;
             let input = payload.get("tool_input").context("the PreToolUse event has no \"tool_input\"")?;
-            event.actions =
-                tool_actions(tool, input).with_context(|| format!("reading the {tool} tool's input"))?;
+            let actions = match host {
+                Host::VsCode => vs_code_actions(tool, input),
+                Host::ClaudeCode | Host::Cursor => tool_actions(tool, input),
+            };
+            event.actions = actions.with_context(|| format!("reading the {tool} tool's input"))?;
         }
-        "PostToolUse" if str_field(payload, "tool_name")?.starts_with("mcp__") => {
+        "beforeShellExecution" => {
+            event.actions.push(Action::Shell(str_field(payload, "command")?.to_string()))
+        }
+        "beforeReadFile" => event.actions.push(Action::Read {
+            path: str_field(payload, "file_path")?.to_string(),
+            content: payload.get("content").and_then(Value::as_str).map(str::to_string),
+        }),
+        "beforeMCPExecution" => {
+            let tool = payload.get("tool_name").and_then(Value::as_str).unwrap_or("an MCP tool");
+            let input = payload.get("tool_input").map(|input| strings(input).join("\n")).unwrap_or_default();
+            event.actions.push(Action::Send { what: format!("this call of {tool}"), text: input });
+        }
+        // Only Claude Code lets a hook replace a tool's output.
+        "PostToolUse" if host == Host::ClaudeCode && masks_output(str_field(payload, "tool_name")?) => {
             let output = payload.get("tool_response").cloned().unwrap_or(Value::Null);
             let text = strings(&output).join("\n");
             event.actions.push(Action::Output { text });
             event.output = Some(output);
+            event.mcp = str_field(payload, "tool_name")?.starts_with("mcp__");
         }
         _ => {}
     }
     Ok(event)
+}
+
+/// Whether guard masks the output of `tool`: a shell's (what it printed,
+/// which no reading of the command foresees whole) and an MCP tool's.
+fn masks_output(tool: &str) -> bool {
+    matches!(tool, "Bash" | "PowerShell") || tool.starts_with("mcp__")
+}
+
+/// The actions of one VS Code tool call (its own tool names, camelCase
+/// input).
+fn vs_code_actions(tool: &str, input: &Value) -> Result<Vec<Action>> {
+    let text = |key: &str| str_field(input, key).map(str::to_string);
+    let optional = |key: &str| input.get(key).and_then(Value::as_str).map(str::to_string);
+    Ok(match tool {
+        "run_in_terminal" => vec![Action::Shell(text("command")?)],
+        "read_file" => vec![Action::Read { path: text("filePath")?, content: None }],
+        "create_file" => vec![Action::Write { path: text("filePath")?, content: text("content")? }],
+        "replace_string_in_file" => {
+            vec![Action::Write { path: text("filePath")?, content: text("newString")? }]
+        }
+        "insert_edit_into_file" => vec![Action::Write { path: text("filePath")?, content: text("code")? }],
+        "multi_replace_string_in_file" => input
+            .get("replacements")
+            .and_then(Value::as_array)
+            .context("\"replacements\" is not a list")?
+            .iter()
+            .map(|r| Action::Write {
+                path: r.get("filePath").and_then(Value::as_str).unwrap_or_default().to_string(),
+                content: r.get("newString").and_then(Value::as_str).unwrap_or_default().to_string(),
+            })
+            .collect(),
+        "apply_patch" => {
+            let patch = text("input")?;
+            let added: Vec<&str> = patch.lines().filter_map(|l| l.strip_prefix('+')).collect();
+            vec![Action::Write { path: "the patch".to_string(), content: added.join("\n") }]
+        }
+        "grep_search" => {
+            let query = text("query")?;
+            let regex = input.get("isRegexp").and_then(Value::as_bool).unwrap_or(false);
+            vec![Action::Search(Search {
+                pattern: if regex { query } else { regex::escape(&query) },
+                glob: optional("includePattern"),
+                ignore_case: true,
+                ..Search::default()
+            })]
+        }
+        "file_search" => vec![Action::List { pattern: text("query")? }],
+        "fetch_webpage" => {
+            vec![Action::Send { what: "this web fetch".to_string(), text: strings(input).join("\n") }]
+        }
+        tool if tool.starts_with("mcp_") => {
+            vec![Action::Send { what: format!("this call of {tool}"), text: strings(input).join("\n") }]
+        }
+        _ => Vec::new(),
+    })
 }
 
 /// The actions of one tool call.
@@ -86,7 +203,7 @@ fn tool_actions(tool: &str, input: &Value) -> Result<Vec<Action>> {
             })]
         }
         "Glob" => vec![Action::List { pattern: text("pattern")? }],
-        "Bash" => vec![Action::Shell(text("command")?)],
+        "Bash" | "PowerShell" | "Shell" => vec![Action::Shell(text("command")?)],
         "WebFetch" => {
             vec![Action::Send { what: "this web fetch".to_string(), text: strings(input).join("\n") }]
         }
@@ -126,14 +243,15 @@ fn str_field<'a>(value: &'a Value, key: &str) -> Result<&'a str> {
     }
 }
 
-/// The answer that replaces an MCP tool's output with `masked`.
-pub fn replaced_output(masked: Value) -> Value {
-    json!({
-        "hookSpecificOutput": {
-            "hookEventName": "PostToolUse",
-            "updatedMCPToolOutput": masked,
-        }
-    })
+/// The answer that replaces a tool's output with `masked`:
+/// `updatedToolOutput` (Claude Code 2.1.121 and later, every tool) and,
+/// for an MCP tool, the older `updatedMCPToolOutput` too.
+pub fn replaced_output(masked: Value, mcp: bool) -> Value {
+    let mut output = json!({ "hookEventName": "PostToolUse", "updatedToolOutput": masked.clone() });
+    if mcp {
+        output["updatedMCPToolOutput"] = masked;
+    }
+    json!({ "hookSpecificOutput": output })
 }
 
 /// `value` with every string's `secrets` replaced by their masks.
@@ -185,6 +303,34 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn vs_code_and_cursor_payloads_are_read_in_their_own_names() {
+        let vs = json!({"hookEventName": "PreToolUse", "sessionId": "s", "timestamp": "t", "cwd": "/p",
+            "tool_name": "create_file", "tool_input": {"filePath": "/p/a.py", "content": "x = 1"}});
+        let event = parse(&vs).unwrap();
+        assert_eq!(event.host, Host::VsCode);
+        assert!(
+            matches!(&event.actions[..], [Action::Write { path, content }] if path == "/p/a.py" && content == "x = 1")
+        );
+        let vs = json!({"hookEventName": "PreToolUse", "cwd": "/p", "tool_name": "run_in_terminal", "tool_input": {"command": "cat .env"}});
+        assert!(matches!(&parse(&vs).unwrap().actions[..], [Action::Shell(c)] if c == "cat .env"));
+        let cursor = json!({"hook_event_name": "beforeShellExecution", "cursor_version": "2.0.77", "command": "cat .env", "cwd": "/p", "workspace_roots": ["/p"]});
+        let event = parse(&cursor).unwrap();
+        assert_eq!(event.host, Host::Cursor);
+        assert!(matches!(&event.actions[..], [Action::Shell(c)] if c == "cat .env"));
+        let cursor = json!({"hook_event_name": "preToolUse", "cursor_version": "2.0.77", "workspace_roots": ["/w"],
+            "tool_name": "Shell", "tool_input": {"command": "ls", "working_directory": "/w"}});
+        let event = parse(&cursor).unwrap();
+        assert_eq!(event.cwd, PathBuf::from("/w"));
+        assert!(matches!(&event.actions[..], [Action::Shell(c)] if c == "ls"));
+        let read = json!({"hook_event_name": "beforeReadFile", "cursor_version": "2", "workspace_roots": ["/w"], "file_path": "/w/.env", "content": "A=1"});
+        assert!(
+            matches!(&parse(&read).unwrap().actions[..], [Action::Read { content: Some(c), .. }] if c == "A=1")
+        );
+        let post = json!({"hookEventName": "PostToolUse", "cwd": "/p", "tool_name": "run_in_terminal", "tool_input": {}, "tool_response": "x"});
+        assert!(parse(&post).unwrap().actions.is_empty(), "VS Code cannot replace an output");
     }
 
     #[test]

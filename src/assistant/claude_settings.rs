@@ -14,11 +14,11 @@ pub const HOOK_MARKER: &str = "guard hook claude";
 /// The tools whose use guard's PreToolUse hook judges: every tool that
 /// reads, writes, runs or sends something, MCP tools included.
 pub const TOOL_MATCHER: &str =
-    "Read|Write|Edit|MultiEdit|NotebookEdit|Grep|Glob|Bash|WebFetch|WebSearch|mcp__.*";
+    "Read|Write|Edit|MultiEdit|NotebookEdit|Grep|Glob|Bash|PowerShell|WebFetch|WebSearch|mcp__.*";
 
-/// The tools whose output guard's PostToolUse hook masks: Claude Code lets
-/// a hook replace only an MCP tool's output.
-pub const OUTPUT_MATCHER: &str = "mcp__.*";
+/// The tools whose output guard's PostToolUse hook masks: a shell's and an
+/// MCP tool's (Claude Code lets a hook replace them).
+pub const OUTPUT_MATCHER: &str = "Bash|PowerShell|mcp__.*";
 
 /// The command Claude Code runs: `guard` from PATH (the settings file is
 /// committed and shared), or a block with a clear message when it is

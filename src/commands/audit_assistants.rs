@@ -191,7 +191,11 @@ fn coverage_row(places: &Places<'_>, assistant: &Assistant, seen: &[String]) -> 
     let (patterns, files, relative) = match enforced_patterns(places, assistant) {
         Ok(found) => found,
         Err(err) => {
-            return Ok(Check::new(name, Status::Fail, crate::report::names::masked_text(&format!("{err:#}"))));
+            return Ok(Check::new(
+                name,
+                Status::Fail,
+                crate::report::names::masked_text(&format!("{err:#}")),
+            ));
         }
     };
     let how = first.enforced.describe();

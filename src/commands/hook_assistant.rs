@@ -60,7 +60,7 @@ fn check() -> Result<Outcome> {
                 std::iter::once((String::from_utf8_lossy(&f.secret).into_owned(), mask)).chain(encoded)
             })
             .collect();
-        let answer = claude_code::replaced_output(claude_code::masked(output, &secrets));
+        let answer = claude_code::replaced_output(claude_code::masked(output, &secrets), event.mcp);
         crate::report::say(format_args!("{answer}"));
         eprintln!(
             "guard: masked {} secret(s) in this tool's output before the model sees it",

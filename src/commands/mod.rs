@@ -13,6 +13,7 @@ pub mod redact;
 pub mod rules;
 pub mod scan;
 pub mod scan_history;
+pub mod scan_transcripts;
 pub mod status;
 
 use std::io::Write as _;
@@ -43,6 +44,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Baseline(args) => baseline::run(&args),
         Command::Redact(args) => redact::run(&args),
         Command::Audit(args) => audit::run(&args),
+        Command::ScanTranscripts(args) => scan_transcripts::run(&args),
     }
 }
 

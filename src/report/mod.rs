@@ -11,6 +11,7 @@ pub mod json;
 pub mod masked;
 pub mod names;
 pub mod replace_text;
+pub mod transcripts;
 
 use std::fs::File;
 use std::io::{self, Write};

@@ -11,3 +11,4 @@ pub mod messages;
 pub mod push;
 pub mod staged;
 pub mod stdin;
+pub mod transcripts;
