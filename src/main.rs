@@ -8,8 +8,15 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = guard::cli::Cli::parse();
-    match guard::run(cli) {
+    // An assistant's hook runs on every tool call, always as `guard hook
+    // claude`: that one form skips building the whole command line's parser.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let result = if args == ["hook", "claude"] {
+        guard::commands::hook_assistant::run()
+    } else {
+        guard::run(guard::cli::Cli::parse())
+    };
+    match result {
         Ok(outcome) => ExitCode::from(outcome as u8),
         Err(err) => {
             // Whatever the chain quotes, no secret leaves in clear; a closed

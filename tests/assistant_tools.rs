@@ -154,6 +154,17 @@ fn every_common_way_to_print_a_secret_through_the_shell_is_blocked() {
     ] {
         allows(dir, "Bash", json!({ "command": command }));
     }
+    // A bare `env` shows the environment: blocked when it holds a secret-named variable.
+    let env = event(dir, "Bash", json!({ "command": "env | sort" }));
+    let run = |with: Option<&str>| {
+        let mut command = crate::common::guard(dir);
+        command.args(["hook", "claude"]);
+        if let Some(value) = with {
+            command.env("DEPLOY_TOKEN", value);
+        }
+        code(&command.run_with_input(env.to_string().as_bytes()))
+    };
+    assert_eq!((run(Some("t0ps3cr3t")), run(None)), (2, 0));
     // Grep's glob overrides ignore files, as ripgrep's does.
     let err = blocks(dir, "Grep", json!({ "pattern": "TOKEN", "glob": ".env*", "output_mode": "content" }));
     assert!(err.contains(".env"), "{err}");
@@ -194,6 +205,12 @@ fn every_way_to_switch_the_git_gate_off_is_blocked() {
         dir,
         "Edit",
         json!({ "file_path": dir.join(".git/config"), "old_string": "[core]", "new_string": "[core]\n\thooksPath = /tmp" }),
+    );
+    // husky's scripts are the team's tracked files: editing them is work.
+    allows(
+        dir,
+        "Edit",
+        json!({ "file_path": dir.join(".husky/pre-commit"), "old_string": "npm test", "new_string": "npm run lint" }),
     );
     for command in [
         "git commit -m 'skip --no-verify next time'",

@@ -152,7 +152,7 @@ pub fn check(judge: &Judge<'_>, gate: &GatePaths, action: &Action) -> Result<Exp
                 &mut results,
             );
             out.findings = results.findings;
-            out.reasons.extend(gate.guards(&judge.cwd.join(file)));
+            out.reasons.extend(gate.guards_content(&judge.cwd.join(file)));
         }
         Action::Shell(command) => {
             out.findings = scan_text(judge, command);

@@ -44,6 +44,18 @@ impl GatePaths {
         })
     }
 
+    /// Why editing `path`'s content would switch the gate off: as
+    /// [`GatePaths::guards`], but husky's own scripts are tracked files a
+    /// team edits on purpose (only its generated `_` directory counts).
+    pub fn guards_content(&self, path: &Path) -> Option<String> {
+        let path = normalize(path);
+        let husky = self.found().hooks.iter().find(|dir| dir.ends_with(".husky"))?.clone();
+        if path.starts_with(&husky) && !path.starts_with(husky.join("_")) {
+            return None;
+        }
+        self.guards(&path)
+    }
+
     /// Why writing `path` would switch the gate off, if it would.
     pub fn guards(&self, path: &Path) -> Option<String> {
         let path = normalize(path);

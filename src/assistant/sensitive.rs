@@ -75,9 +75,11 @@ pub fn uncovered<'a>(patterns: &'a [String], ignore: &Gitignore) -> Vec<&'a str>
 pub struct ClaudeBase<'a> {
     /// The project's root, which the audit judges.
     pub root: &'a Path,
-    /// What a rule's leading `/` is relative to: the project's root for its
-    /// own settings, the home directory for the user's.
-    pub settings_base: &'a Path,
+    /// What a rule's leading `/` is relative to: the project's root for
+    /// `.claude/settings.json`, `~/.claude` for the user's settings; `None`
+    /// for `.claude/settings.local.json`, where it is the directory Claude
+    /// started in.
+    pub settings_base: Option<&'a Path>,
     /// The home directory, for `~/` rules.
     pub home: Option<&'a Path>,
 }
@@ -85,10 +87,11 @@ pub struct ClaudeBase<'a> {
 /// The gitignore patterns (relative to the project's root) that Claude
 /// Code's `Read` deny rules cover from any directory Claude starts in, and
 /// whether some rules were left out because they are relative to the
-/// working directory (`Read(./x)`, `Read(x)`: they cover the root only
-/// when Claude starts there). A bare `Read` denies every file; `//x` is an
-/// absolute path, `~/x` one in the home directory, `/x` one relative to
-/// the settings file's base; those outside the project say nothing about it.
+/// working directory (`Read(./x)`, `Read(x)`, and `Read(/x)` in
+/// `settings.local.json`: they cover the root only when Claude starts
+/// there). A bare `Read` denies every file; `//x` is an absolute path, `~/x`
+/// one in the home directory, `/x` one relative to the settings file's base;
+/// those outside the project say nothing about it.
 pub fn claude_read_patterns(rules: &[String], base: ClaudeBase<'_>) -> (Vec<String>, bool) {
     let mut patterns = Vec::new();
     let mut relative = false;
@@ -108,8 +111,8 @@ pub fn claude_read_patterns(rules: &[String], base: ClaudeBase<'_>) -> (Vec<Stri
         } else if let Some(rest) = spec.strip_prefix("~/") {
             let Some(home) = base.home else { continue };
             home.join(rest)
-        } else if let Some(rest) = spec.strip_prefix('/') {
-            base.settings_base.join(rest)
+        } else if let (Some(rest), Some(settings_base)) = (spec.strip_prefix('/'), base.settings_base) {
+            settings_base.join(rest)
         } else {
             relative = true;
             continue;
@@ -201,7 +204,7 @@ mod tests {
     fn claude_rules_cover_the_project_from_any_start_directory() {
         let root = Path::new("/work/repo");
         let home = Path::new("/home/ada");
-        let base = ClaudeBase { root, settings_base: root, home: Some(home) };
+        let base = ClaudeBase { root, settings_base: Some(root), home: Some(home) };
         let rules: Vec<String> =
             ["Read(./.env)", "Read(/.env.*)", "Edit(/x)", "Read(//work/repo/*.pem)", "Read(//etc/passwd)"]
                 .iter()
@@ -223,7 +226,8 @@ mod tests {
         assert!(!relative);
         let deny = matcher(read.iter().map(String::as_str)).unwrap();
         assert!(uncovered(&patterns(), &deny).is_empty());
-        let user = ClaudeBase { root, settings_base: home, home: Some(home) };
+        let dot_claude = home.join(".claude");
+        let user = ClaudeBase { root, settings_base: Some(&dot_claude), home: Some(home) };
         assert_eq!(
             claude_read_patterns(&["Read(//**/.env)".into(), "Read(/.env)".into()], user).0,
             ["**/.env"]

@@ -112,7 +112,9 @@ fn control_patterns(root: &Path, control: &Control) -> Result<Option<(Vec<String
         Language::ClaudeDeny => {
             let rules =
                 claude_settings::deny_rules(&text).with_context(|| format!("reading {}", control.file))?;
-            sensitive::claude_read_patterns(&rules, ClaudeBase { root, settings_base: root, home: None })
+            // In settings.local.json a leading `/` is the directory Claude started in.
+            let settings_base = (!control.file.ends_with("settings.local.json")).then_some(root);
+            sensitive::claude_read_patterns(&rules, ClaudeBase { root, settings_base, home: None })
         }
         Language::ZedGlobs => {
             let value: Value = serde_json::from_str(&json_text::without_comments(&text))
@@ -161,7 +163,8 @@ fn enforced_patterns(places: &Places<'_>, assistant: &Assistant) -> Result<(Vec<
         && let Some(text) = read_optional(&home.join(CLAUDE_SETTINGS))?
         && let Ok(rules) = claude_settings::deny_rules(&text)
     {
-        let base = ClaudeBase { root: places.root, settings_base: home, home: Some(home) };
+        let dot_claude = home.join(".claude");
+        let base = ClaudeBase { root: places.root, settings_base: Some(&dot_claude), home: Some(home) };
         let (found, cwd_relative) = sensitive::claude_read_patterns(&rules, base);
         if !found.is_empty() {
             files.push(format!("~/{CLAUDE_SETTINGS}"));

@@ -87,7 +87,7 @@ impl Plan {
     pub fn for_dir(dir: &Path, explicit: Option<&Path>) -> Result<(Plan, Option<Repo>)> {
         // Inside a work tree, a repository guard cannot read is an error,
         // never a plain directory.
-        let repo = crate::git::work_tree_root(dir).map(|root| Repo::discover(&root)).transpose()?;
+        let repo = Repo::discover_work_tree(dir)?;
         let plan = match &repo {
             Some(repo) => Plan::for_repo(repo, explicit)?,
             None => Plan::for_directory(dir, explicit)?,

@@ -247,6 +247,25 @@ impl Repo {
         }
     }
 
+    /// The repository whose work tree holds `start`, opened once; `None`
+    /// outside a work tree (a bare repository has none).
+    ///
+    /// # Errors
+    /// Inside a work tree, a repository neither backend can read.
+    pub fn discover_work_tree(start: &Path) -> Result<Option<Repo>> {
+        match Repository::open_ext(start, RepositoryOpenFlags::FROM_ENV, std::iter::empty::<&OsStr>()) {
+            Ok(inner) if inner.workdir().is_some() => Ok(Some(Repo::wrap(inner))),
+            Ok(_) => Ok(None),
+            // A format libgit2 does not read: git knows.
+            Err(lib) => match toplevel(start) {
+                Some(root) => binary::GitStore::open(&root)
+                    .map(|store| Some(Repo::through_git(store, &lib)))
+                    .with_context(|| format!("opening the git repository at {}", root.display())),
+                None => Ok(None),
+            },
+        }
+    }
+
     /// Opens the repository git is working on, from the environment
     /// (`GIT_DIR`, `GIT_INDEX_FILE`, the current directory), as a hook must.
     ///
