@@ -55,17 +55,15 @@ time_it() {
     || { cat "$work/hyperfine.err" >&2; exit 1; }
 }
 time_it "$runs" prompt-result.json "$work/floor < $work/prompt.json" "$bin hook claude < $work/prompt.json"
-time_it "$runs" bash-result.json "$bin hook claude < $work/bash.json"
+time_it "$runs" bash-result.json "$work/floor < $work/bash.json" "$bin hook claude < $work/bash.json"
 time_it "$((runs / 3))" read-result.json "$bin hook claude < $work/read.json"
 
 python3 - "$work" <<'PY'
 import json, sys, os
 work = sys.argv[1]
-med = lambda f, i=0: json.load(open(os.path.join(work, f)))["results"][i]["median"] * 1000
-floor, prompt = med("prompt-result.json", 0), med("prompt-result.json", 1)
-bash, read = med("bash-result.json"), med("read-result.json")
-print(f"floor (read stdin, exit)    median {floor:.2f} ms")
-print(f"hook, 1 KB prompt           median {prompt:.2f} ms  ({prompt / floor:.2f}x the floor)")
-print(f"hook, 1 KB Bash command     median {bash:.2f} ms  ({bash / floor:.2f}x the floor)")
-print(f"hook, Read of a 1 MB file   median {read:.2f} ms")
+med = lambda f, i: json.load(open(os.path.join(work, f)))["results"][i]["median"] * 1000
+for name, label in [("prompt", "1 KB prompt"), ("bash", "1 KB Bash command")]:
+    floor, hook = med(f"{name}-result.json", 0), med(f"{name}-result.json", 1)
+    print(f"hook, {label:<18} median {hook:.2f} ms, floor {floor:.2f} ms: {hook / floor:.2f}x")
+print(f"hook, Read of a 1 MB file   median {med('read-result.json', 0):.2f} ms")
 PY
