@@ -8,7 +8,9 @@
 //! this reading misses.
 
 use std::cell::OnceCell;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
+
+use crate::policy::globs::resolve_dots;
 
 use super::shell_reads::{SHELLS, unwrapped};
 use super::shell_syntax::{self, Command};
@@ -38,8 +40,8 @@ impl GatePaths {
         self.found.get_or_init(|| {
             let Ok(location) = crate::git::hooks_location(&self.cwd) else { return Found::default() };
             let [root, common] = location.repository;
-            let mut hooks = vec![normalize(&location.dir), common.join("hooks"), root.join(".husky")];
-            hooks.extend(location.configured.map(|dir| normalize(&dir)));
+            let mut hooks = vec![resolve_dots(&location.dir), common.join("hooks"), root.join(".husky")];
+            hooks.extend(location.configured.map(|dir| resolve_dots(&dir)));
             Found { hooks, git_dir: Some(common) }
         })
     }
@@ -48,7 +50,7 @@ impl GatePaths {
     /// [`GatePaths::guards`], but husky's own scripts are tracked files a
     /// team edits on purpose (only its generated `_` directory counts).
     pub fn guards_content(&self, path: &Path) -> Option<String> {
-        let path = normalize(path);
+        let path = resolve_dots(path);
         let husky = self.found().hooks.iter().find(|dir| dir.ends_with(".husky"))?.clone();
         if path.starts_with(&husky) && !path.starts_with(husky.join("_")) {
             return None;
@@ -58,7 +60,7 @@ impl GatePaths {
 
     /// Why writing `path` would switch the gate off, if it would.
     pub fn guards(&self, path: &Path) -> Option<String> {
-        let path = normalize(path);
+        let path = resolve_dots(path);
         let found = self.found();
         if let Some(dir) = found.hooks.iter().find(|dir| path.starts_with(dir)) {
             return Some(format!("it changes {}, where the git hooks are", dir.display()));
@@ -71,21 +73,6 @@ impl GatePaths {
     }
 }
 
-/// `path` with `.` and `..` resolved lexically.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// Why `command` would switch the git gate off; empty when it would not.
 pub fn reasons(command: &str, cwd: &Path, gate: &GatePaths) -> Vec<String> {
     let mut out = Vec::new();
@@ -93,7 +80,7 @@ pub fn reasons(command: &str, cwd: &Path, gate: &GatePaths) -> Vec<String> {
     for command in shell_syntax::parse(command) {
         // `cd sub && rm ../.git/hooks/pre-push`
         if command.program() == Some("cd") {
-            dir = normalize(&dir.join(command.args().next().unwrap_or("~")));
+            dir = resolve_dots(&dir.join(command.args().next().unwrap_or("~")));
             continue;
         }
         check_command(&command, &dir, gate, &mut out);
@@ -390,6 +377,36 @@ mod tests {
             "git status && git log --oneline",
         ] {
             assert!(!blocked(command), "{command}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod shell_text_of_any_shape {
+    use super::*;
+
+    /// Strings built from shell's special characters and words, every
+    /// prefix of each: reading them never panics.
+    #[test]
+    fn any_text_is_read_without_a_panic() {
+        // Tab-separated parts, the space and the line break among them.
+        const PARTS: &str = "'\t\"\t\\\t$\t$(\t${\t`\t(\t)\t{\t}\t<\t<<\t<<<\t<<-\t>\t>&\t&>\t|\t||\t&\t;\t\n\t \t#\t=\t-\t-c\tgit\tcommit\t-n\tconfig\tcore.hooksPath\tcat\trg\tgrep\tfind\t-exec\txargs\tbash\teval\tcd\tchmod\trm\té\tEOF\t*";
+        let parts: Vec<&str> = PARTS.split('\t').collect();
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let gate = GatePaths::for_dir(Path::new("/nonexistent-guard-test"));
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(parts[(state % parts.len() as u64) as usize]);
+            }
+            for end in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let prefix = &text[..end];
+                let _ = super::super::shell_reads::exposures(prefix);
+                let _ = reasons(prefix, Path::new("/nonexistent-guard-test"), &gate);
+            }
         }
     }
 }

@@ -419,17 +419,7 @@ fn outside(places: &Places<'_>, dir: &str) -> bool {
         (Some(rest), Some(home)) => home.join(rest),
         _ => places.root.join(dir),
     };
-    let mut normal = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                normal.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => normal.push(other),
-        }
-    }
-    !normal.starts_with(places.root)
+    !crate::policy::globs::resolve_dots(&path).starts_with(places.root)
 }
 
 /// Appends `gaps` to the ignore file `file` (created when `create`).

@@ -102,6 +102,21 @@ pub fn normalize(path: &Path) -> &Path {
     path.strip_prefix(".").unwrap_or(path)
 }
 
+/// `path` with `.` and `..` resolved by its text alone (no links followed).
+pub fn resolve_dots(path: &Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
