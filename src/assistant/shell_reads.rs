@@ -94,13 +94,15 @@ pub enum Lines {
     },
 }
 
-/// Programs that print the files they are given.
+/// Programs that print the files they are given. Interpreters are not
+/// among them (`python manage.py` runs a file, it does not show it), nor
+/// programs that write the files they are given (`tee`, `split`).
 const PRINTERS: &[&str] = &[
     "cat", "tac", "nl", "less", "more", "most", "head", "tail", "bat", "batcat", "view", "strings", "xxd",
     "od", "hexdump", "base64", "base32", "awk", "gawk", "mawk", "sed", "cut", "sort", "uniq", "paste",
     "column", "diff", "cmp", "comm", "jq", "yq", "tr", "fold", "fmt", "pr", "expand", "unexpand", "iconv",
-    "rev", "look", "join", "split", "csplit", "tee", "dd", "openssl", "zcat", "gzcat", "bzcat", "xzcat",
-    "zless", "zmore", "vim", "vi", "nano", "emacs", "ed", "ex", "perl", "python", "python3", "ruby", "node",
+    "rev", "look", "join", "openssl", "zcat", "gzcat", "bzcat", "xzcat", "zless", "zmore", "vim", "vi",
+    "nano", "emacs", "ed", "ex",
 ];
 
 /// Programs that search files and print the lines that match.
@@ -231,7 +233,7 @@ fn read_command(command: &Command, all: &[Command], out: &mut Vec<Exposure>) {
             if names.is_empty() {
                 out.push(Exposure::Environment);
             }
-            out.extend(names.into_iter().map(Exposure::Variable));
+            out.extend(names.into_iter().filter(|n| is_secret_name(n)).map(Exposure::Variable));
         }
         "export" | "declare" | "typeset" | "set" | "compgen"
             if args.is_empty() || args.iter().all(|a| matches!(*a, "-p" | "-x" | "-px" | "-xp")) =>
@@ -255,6 +257,10 @@ fn read_command(command: &Command, all: &[Command], out: &mut Vec<Exposure>) {
 /// `DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`, `DATABASE_URL`).
 pub fn is_secret_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
+    // Where a secret is, not the secret: `SSH_AUTH_SOCK`, `…_TOKEN_FILE`.
+    if ["_SOCK", "_PATH", "_FILE", "_DIR"].iter().any(|suffix| upper.ends_with(suffix)) {
+        return false;
+    }
     let parts: Vec<&str> = upper.split('_').collect();
     const WORDS: &[&str] = &[
         "TOKEN",
@@ -663,6 +669,7 @@ mod tests {
         assert_eq!(exposures("cd config && cat .env"), [named(&["config/.env"])]);
         assert!(exposures("source .env && npm test").is_empty());
         assert!(exposures("cp .env .env.bak").is_empty());
+        assert!(exposures("python manage.py runserver | tee server.log").is_empty());
         assert!(exposures("echo 'cat .env'").is_empty());
     }
 
@@ -730,5 +737,7 @@ mod tests {
         assert!(exposures("echo $HOME $PWD $PATH").is_empty());
         assert!(is_secret_name("AWS_SECRET_ACCESS_KEY") && is_secret_name("DB_PASSWORD"));
         assert!(is_secret_name("STRIPE_KEY") && !is_secret_name("KEYBOARD") && !is_secret_name("PATH"));
+        assert!(!is_secret_name("SSH_AUTH_SOCK") && !is_secret_name("GITHUB_TOKEN_FILE"));
+        assert!(exposures("printenv PATH HOME").is_empty());
     }
 }
