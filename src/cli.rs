@@ -117,7 +117,7 @@ pub struct InstallArgs {
     pub force: bool,
     /// For every repository of this user: a global hooks directory
     /// (`core.hooksPath`) whose hooks also run each repository's own.
-    /// With `--claude`: the user's `~/.claude/settings.json`.
+    /// With `--assistant`: the user's configuration (`~/.claude/settings.json`, …).
     #[arg(long)]
     pub global: bool,
     /// With `--global`: also pass reference-transaction through to each
@@ -125,8 +125,13 @@ pub struct InstallArgs {
     /// left out unless asked for or already there).
     #[arg(long, requires = "global")]
     pub with_reference_transaction: bool,
-    /// Instead of git hooks, add guard's Claude Code hooks (prompts, every
-    /// tool call, MCP output) to the project's `.claude/settings.json`.
+    /// Instead of git hooks, add guard's hooks to an AI assistant's
+    /// configuration (project, or with `--global` the user's): claude,
+    /// cursor, codex, gemini, copilot, windsurf, cline, kiro, or
+    /// `detected` for every one whose configuration is present.
+    #[arg(long = "assistant", value_name = "NAME", num_args = 1.., conflicts_with = "force")]
+    pub assistants: Vec<String>,
+    /// The same as `--assistant claude`.
     #[arg(long, conflicts_with = "force")]
     pub claude: bool,
 }
@@ -137,8 +142,11 @@ pub struct UninstallArgs {
     /// Undo `guard install --global`.
     #[arg(long)]
     pub global: bool,
-    /// Undo `guard install --claude`: remove only guard's hooks from
-    /// Claude Code's settings.
+    /// Undo `guard install --assistant`: remove only guard's hooks from
+    /// each named assistant's configuration.
+    #[arg(long = "assistant", value_name = "NAME", num_args = 1..)]
+    pub assistants: Vec<String>,
+    /// The same as `--assistant claude`.
     #[arg(long)]
     pub claude: bool,
 }
@@ -157,15 +165,54 @@ pub enum HookName {
     /// git's hooks.
     #[command(flatten)]
     Git(GitHook),
-    /// Claude Code's hooks (UserPromptSubmit, PreToolUse): the event is
-    /// JSON on standard input; exit 2 blocks it, with the reason on
-    /// standard error.
-    Claude,
+    /// An AI assistant's hook: the event is JSON on standard input, and
+    /// the answer is in that assistant's protocol (an exit code, JSON).
+    #[command(flatten)]
+    Assistant(AssistantHook),
     /// Run by the pre-commit framework (`.pre-commit-hooks.yaml`, id
     /// `guard`): the push its pre-push stage describes in
     /// `PRE_COMMIT_FROM_REF`/`PRE_COMMIT_TO_REF` (else the local branch
     /// new to `PRE_COMMIT_REMOTE_NAME`), otherwise the staged changes.
     Framework,
+}
+
+/// The assistants' hooks guard runs as.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum AssistantHook {
+    /// Claude Code's hooks (and VS Code's and Cursor's runs of them).
+    Claude,
+    /// Cursor's hooks (`.cursor/hooks.json`).
+    Cursor,
+    /// The Codex CLI's hooks (`.codex/hooks.json`).
+    Codex,
+    /// Gemini CLI's hooks (`.gemini/settings.json`).
+    Gemini,
+    /// GitHub Copilot's hooks, for VS Code and the Copilot CLI
+    /// (`.github/hooks/guard.json`).
+    Copilot,
+    /// Windsurf's hooks (`.windsurf/hooks.json`).
+    Windsurf,
+    /// Cline's hook scripts (`.clinerules/hooks/`).
+    Cline,
+    /// Kiro's hooks (`.kiro/hooks/guard.json`).
+    Kiro,
+}
+
+impl AssistantHook {
+    /// The host it answers.
+    pub fn host(self) -> crate::assistant::hosts::Host {
+        use crate::assistant::hosts::Host;
+        match self {
+            AssistantHook::Claude => Host::ClaudeCode,
+            AssistantHook::Cursor => Host::Cursor,
+            AssistantHook::Codex => Host::Codex,
+            AssistantHook::Gemini => Host::Gemini,
+            AssistantHook::Copilot => Host::Copilot,
+            AssistantHook::Windsurf => Host::Windsurf,
+            AssistantHook::Cline => Host::Cline,
+            AssistantHook::Kiro => Host::Kiro,
+        }
+    }
 }
 
 /// The git hooks guard runs as.

@@ -9,12 +9,15 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     // An assistant's hook runs on every tool call, always as `guard hook
-    // claude`: that one form skips building the whole command line's parser.
+    // HOST`: that form skips building the whole command line's parser.
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-    let result = if args == ["hook", "claude"] {
-        guard::commands::hook_assistant::run()
-    } else {
-        guard::run(guard::cli::Cli::parse())
+    let host = match &args[..] {
+        [hook, word] if hook == "hook" => word.to_str().and_then(guard::assistant::hosts::Host::from_word),
+        _ => None,
+    };
+    let result = match host {
+        Some(host) => Ok(guard::commands::hook_assistant::run(host)),
+        None => guard::run(guard::cli::Cli::parse()),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),

@@ -80,7 +80,8 @@ fn claude_hook_fuzz_inputs_are_judged_without_panicking() {
         if let Some(fields) = event.as_object_mut().filter(|f| f.contains_key("cwd")) {
             fields.insert("cwd".into(), cwd.path().to_string_lossy().into_owned().into());
         }
-        if let Ok(event) = guard::assistant::claude_code::parse(&event) {
+        for host in guard::assistant::hosts::Host::ALL {
+            let Ok(event) = guard::assistant::hosts::parse(host, &event) else { continue };
             let judge = guard::assistant::exposure::Judge { pipeline: &pipeline, cwd: &event.cwd };
             let gate = guard::assistant::gate_bypass::GatePaths::for_dir(&event.cwd);
             let _ = guard::assistant::checks::check_all(&judge, &gate, &event.actions);

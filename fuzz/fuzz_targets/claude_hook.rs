@@ -1,14 +1,15 @@
-//! Claude Code hook events (`assistant::claude_code`): arbitrary bytes
-//! parsed as JSON, then judged by the shared checks with the default
-//! pipeline, the event's `cwd` pointed at a fixed scratch directory:
-//! `parse` and `check_all` return a decision or an error, never panic.
+//! Assistant hook events (`assistant::hosts`): arbitrary bytes parsed as
+//! JSON, read by every host's adapter, judged by the shared checks with the
+//! default pipeline (the event's `cwd` pointed at a fixed scratch
+//! directory) and answered: `parse`, `check_all` and `reply` return a
+//! decision or an error, never panic.
 #![no_main]
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use guard::assistant::checks::check_all;
-use guard::assistant::claude_code::parse;
+use guard::assistant::hosts::{self, Host, Verdict};
 use guard::assistant::exposure::Judge;
 use guard::assistant::gate_bypass::GatePaths;
 use guard::config::Config;
@@ -36,7 +37,10 @@ fuzz_target!(|data: &[u8]| {
     {
         fields.insert("cwd".into(), Value::String(CWD.to_string_lossy().into_owned()));
     }
-    let Ok(event) = parse(&event) else { return };
-    let judge = Judge { pipeline: &PIPELINE, cwd: &event.cwd };
-    let _ = check_all(&judge, &GatePaths::for_dir(&event.cwd), &event.actions);
+    for host in Host::ALL {
+        let Ok(event) = hosts::parse(host, &event) else { continue };
+        let judge = Judge { pipeline: &PIPELINE, cwd: &event.cwd };
+        let _ = check_all(&judge, &GatePaths::for_dir(&event.cwd), &event.actions);
+        let _ = hosts::reply(host, Some(&event), &Verdict::Block("reason".into()));
+    }
 });

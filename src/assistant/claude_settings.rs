@@ -6,7 +6,8 @@
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
-use crate::assistant::json_text::{self, Node};
+use crate::assistant::hook_config;
+use crate::assistant::json_text;
 
 /// The words that mark a hook command as guard's.
 pub const HOOK_MARKER: &str = "guard hook claude";
@@ -49,11 +50,6 @@ fn entries(fail_closed: bool) -> [(&'static str, Value); 3] {
 /// A new settings file's text.
 pub const EMPTY: &str = "{}\n";
 
-/// Whether a hook entry (one item of an event's list) is guard's.
-fn is_guard_entry(text: &str, item: &Node) -> bool {
-    serde_json::from_str::<Value>(&text[item.start..item.end]).is_ok_and(|entry| is_guard_value(&entry))
-}
-
 /// Whether a guard entry's hooks block when they fail.
 fn fails_closed(entry: &Value) -> bool {
     entry.get("hooks").and_then(Value::as_array).is_some_and(|hooks| {
@@ -65,7 +61,7 @@ fn fails_closed(entry: &Value) -> bool {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Installed {
     /// The events with a guard entry.
-    pub events: Vec<&'static str>,
+    pub events: Vec<String>,
     /// Every guard entry is this guard's (matcher and command).
     pub current: bool,
     /// Every guard entry sets `"onFailure": "block"`.
@@ -77,30 +73,13 @@ pub struct Installed {
 /// # Errors
 /// Text that is not JSON.
 pub fn installed(text: &str) -> Result<Installed> {
-    let value: Value = serde_json::from_str(text)?;
-    let mut found = Installed { current: true, fail_closed: true, ..Installed::default() };
-    for event in EVENTS {
-        let list = value.pointer(&format!("/hooks/{event}")).and_then(Value::as_array);
-        let Some(entry) = list.into_iter().flatten().find(|e| is_guard_value(e)) else { continue };
-        found.events.push(event);
-        let closed = fails_closed(entry);
-        found.fail_closed &= closed;
-        let wanted = entries(closed).into_iter().find(|(name, _)| *name == event).map(|(_, e)| e);
-        found.current &= wanted.as_ref() == Some(entry);
-    }
-    if found.events.is_empty() {
+    let found = hook_config::guard_entries(text, HOOK_MARKER)?;
+    if found.is_empty() {
         return Ok(Installed::default());
     }
-    found.current &= found.events.len() == EVENTS.len();
-    Ok(found)
-}
-
-fn is_guard_value(entry: &Value) -> bool {
-    entry.get("hooks").and_then(Value::as_array).is_some_and(|hooks| {
-        hooks
-            .iter()
-            .any(|h| h.get("command").and_then(Value::as_str).is_some_and(|c| c.contains(HOOK_MARKER)))
-    })
+    let fail_closed = found.iter().all(|(_, entry)| fails_closed(entry));
+    let current = hook_config::installed(text, HOOK_MARKER, &entries(fail_closed))?.current;
+    Ok(Installed { events: found.into_iter().map(|(event, _)| event).collect(), current, fail_closed })
 }
 
 /// `text` with guard's hooks added where they are missing and an older
@@ -111,45 +90,8 @@ fn is_guard_value(entry: &Value) -> bool {
 /// Text that is not JSON, or whose `hooks` is not the shape Claude Code
 /// reads.
 pub fn add_hooks(text: &str, fail_closed: bool) -> Result<String> {
-    let mut text = text.to_string();
-    let already_closed = installed(&text).is_ok_and(|i| !i.events.is_empty() && i.fail_closed);
-    for (event, entry) in entries(fail_closed || already_closed) {
-        let root = root_object(&text)?;
-        let Some(hooks) = root.member("hooks") else {
-            text = json_text::insert_member(&text, &root, "hooks", &json!({ event: [entry] }));
-            continue;
-        };
-        if !json_text::is_object(&text, hooks) {
-            bail!("\"hooks\" is not an object");
-        }
-        let Some(list) = hooks.member(event) else {
-            text = json_text::insert_member(&text, hooks, event, &json!([entry]));
-            continue;
-        };
-        if !json_text::is_array(&text, list) {
-            bail!("\"hooks\".{event:?} is not a list");
-        }
-        match list.items.iter().position(|item| is_guard_entry(&text, item)) {
-            None => text = json_text::append_item(&text, list, &entry),
-            // An older guard's entry is replaced by this one's.
-            Some(index)
-                if serde_json::from_str::<Value>(&text[list.items[index].start..list.items[index].end])
-                    .ok()
-                    .as_ref()
-                    != Some(&entry) =>
-            {
-                text = json_text::remove_child(&text, list, index);
-                let root = root_object(&text)?;
-                let list = root
-                    .member("hooks")
-                    .and_then(|h| h.member(event))
-                    .expect("the list guard's entry was in");
-                text = json_text::append_item(&text, list, &entry);
-            }
-            Some(_) => {}
-        }
-    }
-    Ok(text)
+    let already_closed = installed(text).is_ok_and(|i| !i.events.is_empty() && i.fail_closed);
+    hook_config::add(text, HOOK_MARKER, &entries(fail_closed || already_closed))
 }
 
 /// `text` without guard's hooks; an event list or `hooks` object left
@@ -158,34 +100,7 @@ pub fn add_hooks(text: &str, fail_closed: bool) -> Result<String> {
 /// # Errors
 /// Text that is not JSON.
 pub fn remove_hooks(text: &str) -> Result<String> {
-    let mut text = text.to_string();
-    for event in EVENTS {
-        let mut removed = false;
-        loop {
-            let root = root_object(&text)?;
-            let Some(list) = root.member("hooks").and_then(|h| h.member(event)) else { break };
-            let Some(index) = list.items.iter().position(|item| is_guard_entry(&text, item)) else { break };
-            text = json_text::remove_child(&text, list, index);
-            removed = true;
-        }
-        if !removed {
-            continue;
-        }
-        let root = root_object(&text)?;
-        let hooks = root.member("hooks").expect("guard's hook was just removed from it");
-        if let Some(index) =
-            hooks.members.iter().position(|(key, _, list)| key == event && list.items.is_empty())
-        {
-            text = json_text::remove_child(&text, hooks, index);
-            let root = root_object(&text)?;
-            if let Some(index) =
-                root.members.iter().position(|(key, _, hooks)| key == "hooks" && hooks.members.is_empty())
-            {
-                text = json_text::remove_child(&text, &root, index);
-            }
-        }
-    }
-    Ok(text)
+    hook_config::remove(text, HOOK_MARKER)
 }
 
 /// The `permissions.deny` rules.
@@ -209,7 +124,7 @@ pub fn deny_rules(text: &str) -> Result<Vec<String>> {
 pub fn add_permission_items(text: &str, key: &str, items: &[String]) -> Result<String> {
     let mut text = text.to_string();
     for item in items {
-        let root = root_object(&text)?;
+        let root = hook_config::root_object(&text)?;
         let item = Value::String(item.clone());
         let Some(permissions) = root.member("permissions") else {
             text = json_text::insert_member(&text, &root, "permissions", &json!({ key: [item] }));
@@ -267,14 +182,6 @@ pub fn unread_keys(text: &str) -> Result<Vec<(&'static str, Vec<String>)>> {
     Ok(found)
 }
 
-fn root_object(text: &str) -> Result<Node> {
-    let root = json_text::parse(text)?;
-    if !json_text::is_object(text, &root) {
-        bail!("the settings are not a JSON object");
-    }
-    Ok(root)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,7 +204,11 @@ mod tests {
         assert_eq!(add_hooks(&added, false).unwrap(), added);
         assert_eq!(
             installed(&added).unwrap(),
-            Installed { events: EVENTS.to_vec(), current: true, fail_closed: false }
+            Installed {
+                events: vec!["PostToolUse".into(), "PreToolUse".into(), "UserPromptSubmit".into()],
+                current: true,
+                fail_closed: false
+            }
         );
         let closed = add_hooks(&added, true).unwrap();
         assert!(installed(&closed).unwrap().fail_closed);

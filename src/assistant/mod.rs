@@ -6,12 +6,15 @@
 //! control files and settings are read here for `guard audit`.
 
 pub mod checks;
-pub mod claude_code;
+
 pub mod claude_settings;
 pub mod claude_version;
 pub mod controls;
 pub mod exposure;
 pub mod gate_bypass;
+pub mod hook_config;
+pub mod hook_files;
+pub mod hosts;
 pub mod json_text;
 pub mod sensitive;
 pub mod shell_reads;

@@ -22,8 +22,8 @@ const SET_BY_GUARD: &str = ".guard-set-core-hooks-path";
 /// # Errors
 /// Not in a work tree, or a hook or setting that cannot be written.
 pub fn install(args: &InstallArgs) -> Result<Outcome> {
-    if args.claude {
-        return super::install_claude::install(args.global);
+    if let Some(names) = assistants(&args.assistants, args.claude) {
+        return super::install_assistant::install(&names, args.global);
     }
     let cwd = std::env::current_dir().context("finding the current directory")?;
     let binary = std::env::current_exe().context("finding guard's own path")?;
@@ -134,8 +134,8 @@ pub fn install(args: &InstallArgs) -> Result<Outcome> {
 /// # Errors
 /// Not in a work tree, or a hook or setting that cannot be removed.
 pub fn uninstall(args: &UninstallArgs) -> Result<Outcome> {
-    if args.claude {
-        return super::install_claude::uninstall(args.global);
+    if let Some(names) = assistants(&args.assistants, args.claude) {
+        return super::install_assistant::uninstall(&names, args.global);
     }
     let cwd = std::env::current_dir().context("finding the current directory")?;
     let dir = if args.global {
@@ -281,4 +281,13 @@ fn guard_global_dir() -> Result<PathBuf> {
     let config =
         crate::config::user_config_path().context("finding the user's config directory (HOME is not set)")?;
     Ok(config.parent().map_or_else(|| PathBuf::from("hooks"), |dir| dir.join("hooks")))
+}
+
+/// The assistants named by `--assistant` and `--claude`, if any.
+fn assistants(names: &[String], claude: bool) -> Option<Vec<String>> {
+    let mut names = names.to_vec();
+    if claude {
+        names.insert(0, "claude".to_string());
+    }
+    (!names.is_empty()).then_some(names)
 }

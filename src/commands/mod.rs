@@ -7,7 +7,7 @@ pub mod baseline;
 pub mod hook;
 pub mod hook_assistant;
 pub mod install;
-pub mod install_claude;
+pub mod install_assistant;
 pub mod plan;
 pub mod redact;
 pub mod rules;

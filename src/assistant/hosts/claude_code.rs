@@ -7,54 +7,26 @@
 //! standard error; a replaced output is JSON on standard output. The hosts
 //! that run hooks from Claude Code's settings (VS Code's agent mode,
 //! Cursor) are recognised from their payloads and read by their own field
-//! and tool names; exit 2 blocks in each. Field names are those of each
-//! host's hooks reference (docs/DECISIONS.md has the pages and dates).
+//! and tool names; exit 2 blocks in each.
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use serde_json::{Value, json};
 
-use super::checks::{Action, Search};
+use super::payload::{optional, str_field, strings};
+use super::{Event, Host, Reply, Verdict};
+use crate::assistant::checks::{Action, Search};
 
-/// Which program sent the event: Claude Code, or a host that runs hooks
-/// from Claude Code's settings with payloads of its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Host {
-    /// Claude Code (snake_case `hook_event_name`).
-    ClaudeCode,
-    /// VS Code's agent mode (`hookEventName`, camelCase tool input).
-    VsCode,
-    /// Cursor (`cursor_version`; its own event and tool names).
-    Cursor,
-}
-
-impl Host {
-    /// The host that sent `payload`.
-    pub fn of(payload: &Value) -> Host {
-        if payload.get("cursor_version").is_some() {
-            Host::Cursor
-        } else if payload.get("hookEventName").is_some() && payload.get("hook_event_name").is_none() {
-            Host::VsCode
-        } else {
-            Host::ClaudeCode
-        }
+/// The host that sent a payload to a hook in Claude Code's settings.
+fn sender(payload: &Value) -> Host {
+    if payload.get("cursor_version").is_some() {
+        Host::Cursor
+    } else if payload.get("hookEventName").is_some() && payload.get("hook_event_name").is_none() {
+        Host::Copilot
+    } else {
+        Host::ClaudeCode
     }
-}
-
-/// One event as guard judges it.
-#[derive(Debug)]
-pub struct Event {
-    /// Who sent it.
-    pub host: Host,
-    /// The directory the assistant works in.
-    pub cwd: PathBuf,
-    /// What the assistant is about to do (empty: nothing guard judges).
-    pub actions: Vec<Action>,
-    /// For a tool's output: the output, to be answered masked.
-    pub output: Option<Value>,
-    /// For a tool's output: whether the tool is an MCP server's.
-    pub mcp: bool,
 }
 
 /// Reads the payload Claude Code hands a hook.
@@ -62,10 +34,11 @@ pub struct Event {
 /// # Errors
 /// A payload without the fields its event always has.
 pub fn parse(payload: &Value) -> Result<Event> {
-    let host = Host::of(payload);
-    let cwd = match (host, payload.get("cwd")) {
-        // Cursor leaves `cwd` out of some events: its first workspace root.
-        (Host::Cursor, None) => PathBuf::from(
+    let host = sender(payload);
+    let cwd = match (host, optional(payload, "cwd")) {
+        // Cursor leaves `cwd` out of some events, or empty: its first
+        // workspace root.
+        (Host::Cursor, None | Some("")) => PathBuf::from(
             payload
                 .pointer("/workspace_roots/0")
                 .and_then(Value::as_str)
@@ -73,9 +46,9 @@ pub fn parse(payload: &Value) -> Result<Event> {
         ),
         _ => PathBuf::from(str_field(payload, "cwd")?),
     };
-    let mut event = Event { host, cwd, actions: Vec::new(), output: None, mcp: false };
-    let name = if host == Host::VsCode { "hookEventName" } else { "hook_event_name" };
-    match str_field(payload, name)? {
+    let name = str_field(payload, if host == Host::Copilot { "hookEventName" } else { "hook_event_name" })?;
+    let mut event = Event::new(host, name, cwd);
+    match name {
         "UserPromptSubmit" | "beforeSubmitPrompt" => {
             event.actions.push(Action::Prompt(str_field(payload, "prompt")?.to_string()));
         }
@@ -83,8 +56,8 @@ pub fn parse(payload: &Value) -> Result<Event> {
             let tool = str_field(payload, "tool_name")?;
             let input = payload.get("tool_input").context("the PreToolUse event has no \"tool_input\"")?;
             let actions = match host {
-                Host::VsCode => vs_code_actions(tool, input),
-                Host::ClaudeCode | Host::Cursor => tool_actions(tool, input),
+                Host::Copilot => vs_code_actions(tool, input),
+                _ => tool_actions(tool, input),
             };
             event.actions = actions.with_context(|| format!("reading the {tool} tool's input"))?;
         }
@@ -121,9 +94,9 @@ fn masks_output(tool: &str) -> bool {
 
 /// The actions of one VS Code tool call (its own tool names, camelCase
 /// input).
-fn vs_code_actions(tool: &str, input: &Value) -> Result<Vec<Action>> {
+pub fn vs_code_actions(tool: &str, input: &Value) -> Result<Vec<Action>> {
     let text = |key: &str| str_field(input, key).map(str::to_string);
-    let optional = |key: &str| input.get(key).and_then(Value::as_str).map(str::to_string);
+    let optional = |key: &str| optional(input, key).map(str::to_string);
     Ok(match tool {
         "run_in_terminal" => vec![Action::Shell(text("command")?)],
         "read_file" => vec![Action::Read { path: text("filePath")?, content: None }],
@@ -143,9 +116,10 @@ fn vs_code_actions(tool: &str, input: &Value) -> Result<Vec<Action>> {
             })
             .collect(),
         "apply_patch" => {
-            let patch = text("input")?;
-            let added: Vec<&str> = patch.lines().filter_map(|l| l.strip_prefix('+')).collect();
-            vec![Action::Write { path: "the patch".to_string(), content: added.join("\n") }]
+            vec![Action::Write {
+                path: "the patch".to_string(),
+                content: super::payload::added_lines(&text("input")?),
+            }]
         }
         "grep_search" => {
             let query = text("query")?;
@@ -169,9 +143,9 @@ fn vs_code_actions(tool: &str, input: &Value) -> Result<Vec<Action>> {
 }
 
 /// The actions of one tool call.
-fn tool_actions(tool: &str, input: &Value) -> Result<Vec<Action>> {
+pub fn tool_actions(tool: &str, input: &Value) -> Result<Vec<Action>> {
     let text = |key: &str| str_field(input, key).map(str::to_string);
-    let optional = |key: &str| input.get(key).and_then(Value::as_str).map(str::to_string);
+    let optional = |key: &str| optional(input, key).map(str::to_string);
     Ok(match tool {
         "Read" => vec![Action::Read { path: text("file_path")?, content: None }],
         "Write" => vec![Action::Write { path: text("file_path")?, content: text("content")? }],
@@ -219,30 +193,6 @@ fn tool_actions(tool: &str, input: &Value) -> Result<Vec<Action>> {
     })
 }
 
-/// Every string in a JSON value, in order.
-pub fn strings(value: &Value) -> Vec<&str> {
-    let mut out = Vec::new();
-    collect(value, &mut out);
-    out
-}
-
-fn collect<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
-    match value {
-        Value::String(text) => out.push(text),
-        Value::Array(items) => items.iter().for_each(|item| collect(item, out)),
-        Value::Object(members) => members.values().for_each(|item| collect(item, out)),
-        _ => {}
-    }
-}
-
-fn str_field<'a>(value: &'a Value, key: &str) -> Result<&'a str> {
-    match value.get(key) {
-        Some(Value::String(text)) => Ok(text),
-        Some(_) => bail!("the hook event's {key:?} is not a string"),
-        None => bail!("the hook event has no {key:?}"),
-    }
-}
-
 /// The answer that replaces a tool's output with `masked`:
 /// `updatedToolOutput` (Claude Code 2.1.121 and later, every tool) and,
 /// for an MCP tool, the older `updatedMCPToolOutput` too.
@@ -254,21 +204,19 @@ pub fn replaced_output(masked: Value, mcp: bool) -> Value {
     json!({ "hookSpecificOutput": output })
 }
 
-/// `value` with every string's `secrets` replaced by their masks.
-pub fn masked(value: &Value, secrets: &[(String, String)]) -> Value {
-    match value {
-        Value::String(text) => {
-            let mut text = text.clone();
-            for (secret, mask) in secrets {
-                text = text.replace(secret.as_str(), mask);
-            }
-            Value::String(text)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(|item| masked(item, secrets)).collect()),
-        Value::Object(members) => {
-            Value::Object(members.iter().map(|(key, item)| (key.clone(), masked(item, secrets))).collect())
-        }
-        other => other.clone(),
+/// `verdict` as Claude Code (and the hosts that run its settings' hooks)
+/// reads it: exit 2 with the reason on standard error blocks; a masked
+/// output is the JSON that replaces it.
+pub fn reply(verdict: &Verdict, mcp: bool) -> Reply {
+    match verdict {
+        Verdict::Allow => Reply::default(),
+        Verdict::Block(reason) => Reply::exit_2(reason),
+        Verdict::Mask { output, count } => Reply {
+            stderr: format!(
+                "guard: masked {count} secret(s) in this tool's output before the model sees it\n"
+            ),
+            ..Reply::json(&replaced_output(output.clone(), mcp))
+        },
     }
 }
 
@@ -310,7 +258,7 @@ mod tests {
         let vs = json!({"hookEventName": "PreToolUse", "sessionId": "s", "timestamp": "t", "cwd": "/p",
             "tool_name": "create_file", "tool_input": {"filePath": "/p/a.py", "content": "x = 1"}});
         let event = parse(&vs).unwrap();
-        assert_eq!(event.host, Host::VsCode);
+        assert_eq!(event.sent_by, Host::Copilot);
         assert!(
             matches!(&event.actions[..], [Action::Write { path, content }] if path == "/p/a.py" && content == "x = 1")
         );
@@ -318,7 +266,7 @@ mod tests {
         assert!(matches!(&parse(&vs).unwrap().actions[..], [Action::Shell(c)] if c == "cat .env"));
         let cursor = json!({"hook_event_name": "beforeShellExecution", "cursor_version": "2.0.77", "command": "cat .env", "cwd": "/p", "workspace_roots": ["/p"]});
         let event = parse(&cursor).unwrap();
-        assert_eq!(event.host, Host::Cursor);
+        assert_eq!(event.sent_by, Host::Cursor);
         assert!(matches!(&event.actions[..], [Action::Shell(c)] if c == "cat .env"));
         let cursor = json!({"hook_event_name": "preToolUse", "cursor_version": "2.0.77", "workspace_roots": ["/w"],
             "tool_name": "Shell", "tool_input": {"command": "ls", "working_directory": "/w"}});
@@ -331,16 +279,5 @@ mod tests {
         );
         let post = json!({"hookEventName": "PostToolUse", "cwd": "/p", "tool_name": "run_in_terminal", "tool_input": {}, "tool_response": "x"});
         assert!(parse(&post).unwrap().actions.is_empty(), "VS Code cannot replace an output");
-    }
-
-    #[test]
-    fn masking_keeps_the_outputs_shape() {
-        let output =
-            json!({"content": [{"type": "text", "text": "key=SECRET1 and SECRET1"}], "isError": false});
-        let masked = masked(&output, &[("SECRET1".to_string(), "SE*****".to_string())]);
-        assert_eq!(
-            masked,
-            json!({"content": [{"type": "text", "text": "key=SE***** and SE*****"}], "isError": false})
-        );
     }
 }
