@@ -3,6 +3,7 @@
 mod acceptance;
 mod accuracy;
 mod assistant_hooks;
+mod assistant_hosts;
 mod assistant_tools;
 mod audit;
 mod cli;

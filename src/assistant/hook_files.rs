@@ -239,11 +239,11 @@ pub fn hook_command(host: Host) -> String {
     let (if_missing, if_failed) = match host {
         // Answers are JSON, read whatever the exit code.
         Host::Copilot => (
-            json_echo(&hosts::copilot::reply("", &block(&missing))),
+            format!("{}; exit 0", json_echo(&hosts::copilot::reply("", &block(&missing)))),
             json_echo(&hosts::copilot::reply("", &block(&failed))),
         ),
         Host::Cline => (
-            json_echo(&hosts::cline::reply(&block(&missing))),
+            format!("{}; exit 0", json_echo(&hosts::cline::reply(&block(&missing)))),
             json_echo(&hosts::cline::reply(&block(&failed))),
         ),
         // `failClosed` blocks on a failure.

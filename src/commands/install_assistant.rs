@@ -208,7 +208,7 @@ fn uninstall_one(host: Host, places: &Places) -> Result<()> {
             if updated == text {
                 say(format_args!("guard: {} has no guard hooks", target.display()));
             } else if same_json(&updated, new) || updated.trim() == "{}" {
-                remove(&target)?;
+                remove(&target, places.base())?;
                 say(format_args!("guard: removed {}, which held only guard's hooks", target.display()));
             } else {
                 write(&target, &updated, false)?;
@@ -217,7 +217,7 @@ fn uninstall_one(host: Host, places: &Places) -> Result<()> {
         }
         Layout::OwnFile => match read(&target)? {
             Some(text) if text.contains(&marker) => {
-                remove(&target)?;
+                remove(&target, places.base())?;
                 say(format_args!("guard: removed {}", target.display()));
             }
             Some(_) => say(format_args!("guard: {} is not guard's; left as it is", target.display())),
@@ -228,7 +228,7 @@ fn uninstall_one(host: Host, places: &Places) -> Result<()> {
             for event in hosts::cline::EVENTS {
                 let path = target.join(event);
                 if read(&path)?.is_some_and(|text| text.contains(&marker)) {
-                    remove(&path)?;
+                    remove(&path, places.base())?;
                     removed += 1;
                 }
             }
@@ -274,11 +274,16 @@ fn write(path: &Path, text: &str, executable: bool) -> Result<()> {
     Ok(())
 }
 
-/// Removes `path`, and its directory if nothing else is in it.
-fn remove(path: &Path) -> Result<()> {
+/// Removes `path`, and each directory above it up to `base` that is left
+/// empty.
+fn remove(path: &Path, base: &Path) -> Result<()> {
     std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::remove_dir(dir); // only if empty
+    let mut dir = path.parent();
+    while let Some(parent) = dir.filter(|d| d.starts_with(base) && *d != base) {
+        if std::fs::remove_dir(parent).is_err() {
+            break; // not empty
+        }
+        dir = parent.parent();
     }
     Ok(())
 }
