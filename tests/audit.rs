@@ -248,3 +248,37 @@ fn audit_outside_a_repository_is_an_error() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("inside a git work tree"), "{}", stderr(&out));
 }
+
+#[test]
+fn each_hosts_hooks_are_reported_installed_current_and_how_they_fail() {
+    let repo = TempRepo::new();
+    repo.write(".cursor/rules/style.mdc", "use tabs\n");
+    repo.write(".codex/config.toml", "model = \"gpt-5\"\n");
+    repo.write(".windsurf/rules/a.md", "be brief\n");
+    let (_, rows) = audit(&repo, &["--ci"]);
+    for check in ["Cursor hooks", "Codex hooks", "Windsurf hooks"] {
+        let (state, detail) = status(&rows, check);
+        assert_eq!(state, "warn", "{check}: {detail}");
+        assert!(detail.contains("not installed"), "{detail}");
+    }
+    let out = repo.guard().args(["install", "--assistant", "cursor", "codex", "windsurf"]).run();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let (_, rows) = audit(&repo, &["--ci"]);
+    assert_eq!(status(&rows, "Cursor hooks").0, "pass", "Cursor's failClosed makes a failed hook block");
+    let (state, detail) = status(&rows, "Codex hooks");
+    assert_eq!(state, "warn");
+    assert!(detail.contains("cannot be made to block") && detail.contains("timeout"), "{detail}");
+    // An entry edited by hand is not guard's any more.
+    let file = repo.path().join(".cursor/hooks.json");
+    let edited =
+        std::fs::read_to_string(&file).unwrap().replace("\"failClosed\": true", "\"failClosed\": false");
+    std::fs::write(&file, edited).unwrap();
+    // Devin Desktop reads .devin/hooks.json instead once it has hooks.
+    repo.write(".devin/hooks.json", "{\"hooks\": {\"pre_run_command\": [{\"command\": \"./log.sh\"}]}}\n");
+    let (exit, rows) = audit(&repo, &["--ci"]);
+    assert_eq!(exit, 1);
+    assert_eq!(status(&rows, "Cursor hooks").0, "fail");
+    let (state, detail) = status(&rows, "Windsurf hooks");
+    assert_eq!(state, "fail");
+    assert!(detail.contains(".devin/hooks.json"), "{detail}");
+}

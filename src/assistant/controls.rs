@@ -126,7 +126,7 @@ pub const ASSISTANTS: &[Assistant] = &[
                 instead: Some(".cursorignore"),
             },
         ],
-        note: "its terminal and MCP tools are not covered by .cursorignore; hooks in .cursor/hooks.json are",
+        note: "its terminal and MCP tools are not covered by .cursorignore (guard's hooks cover them)",
     },
     Assistant {
         name: "Codex",

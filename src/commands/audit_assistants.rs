@@ -15,6 +15,7 @@ use serde_json::Value;
 use crate::assistant::claude_settings::{self, EMPTY};
 use crate::assistant::claude_version::OnFailure;
 use crate::assistant::controls::{ASSISTANTS, Assistant, Control, Language};
+use crate::assistant::hosts::Host;
 use crate::assistant::json_text;
 use crate::assistant::sensitive::{self, ClaudeBase};
 use crate::report::audit::{Check, Status};
@@ -97,6 +98,8 @@ pub fn checks(places: &Places<'_>) -> Result<Vec<Check>> {
         if assistant.name == "Claude Code" {
             checks.push(claude_hooks_row(places)?);
             checks.extend(claude_unread_keys_row(places.root)?);
+        } else if let Some(host) = Host::ALL.into_iter().find(|host| host.title() == assistant.name) {
+            checks.push(super::audit_host_hooks::row(places.root, places.home, host)?);
         }
     }
     Ok(checks)

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod audit_assistants;
+pub mod audit_host_hooks;
 pub mod baseline;
 pub mod hook;
 pub mod hook_assistant;
