@@ -19,12 +19,12 @@ command -v cargo >/dev/null 2>&1 || {
 }
 
 echo "install.sh: building guard (release) in $here"
-cargo build --release --locked --manifest-path "$here/Cargo.toml"
+built=$("$here/scripts/release-build.sh" | tail -n 1)
 
 mkdir -p "$bindir"
 # Copy to a temporary name, then rename: a running guard is never left with
 # a half-written binary.
-cp "$here/target/release/guard" "$bindir/.guard.new"
+cp "$built" "$bindir/.guard.new"
 chmod 755 "$bindir/.guard.new"
 mv -f "$bindir/.guard.new" "$bindir/guard"
 echo "install.sh: installed $bindir/guard"

@@ -6,8 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-500}
-cargo build --release --locked --quiet
-bin=$PWD/target/release/guard
+# The binary install.sh installs.
+bin=$(scripts/release-build.sh --quiet | tail -n 1)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 printf 'let greeting = "hello world";\n' > "$work/one-line.txt"

@@ -18,15 +18,24 @@ use super::payload::{optional, str_field, strings};
 use super::{Event, Host, Reply, Verdict};
 use crate::assistant::checks::{Action, Search};
 
-/// The host that sent a payload to a hook in Claude Code's settings.
+/// The host that sent a payload to a hook in Claude Code's settings:
+/// Cursor names its version; VS Code names the event `hookEventName`; the
+/// Copilot CLI, in Claude Code's dialect, adds a `timestamp`, which Claude
+/// Code never sends.
 fn sender(payload: &Value) -> Host {
     if payload.get("cursor_version").is_some() {
         Host::Cursor
-    } else if payload.get("hookEventName").is_some() && payload.get("hook_event_name").is_none() {
+    } else if payload.get("hookEventName").is_some() || payload.get("timestamp").is_some() {
         Host::Copilot
     } else {
         Host::ClaudeCode
     }
+}
+
+/// Whether `payload` is in VS Code's dialect (its event key, tool names
+/// and camelCase input).
+fn is_vs_code(payload: &Value) -> bool {
+    payload.get("hookEventName").is_some() && payload.get("hook_event_name").is_none()
 }
 
 /// Reads the payload Claude Code hands a hook.
@@ -46,7 +55,8 @@ pub fn parse(payload: &Value) -> Result<Event> {
         ),
         _ => PathBuf::from(str_field(payload, "cwd")?),
     };
-    let name = str_field(payload, if host == Host::Copilot { "hookEventName" } else { "hook_event_name" })?;
+    let vs_code = is_vs_code(payload);
+    let name = str_field(payload, if vs_code { "hookEventName" } else { "hook_event_name" })?;
     let mut event = Event::new(host, name, cwd);
     match name {
         "UserPromptSubmit" | "beforeSubmitPrompt" => {
@@ -55,10 +65,7 @@ pub fn parse(payload: &Value) -> Result<Event> {
         "PreToolUse" | "preToolUse" => {
             let tool = str_field(payload, "tool_name")?;
             let input = payload.get("tool_input").context("the PreToolUse event has no \"tool_input\"")?;
-            let actions = match host {
-                Host::Copilot => vs_code_actions(tool, input),
-                _ => tool_actions(tool, input),
-            };
+            let actions = if vs_code { vs_code_actions(tool, input) } else { tool_actions(tool, input) };
             event.actions = actions.with_context(|| format!("reading the {tool} tool's input"))?;
         }
         "beforeShellExecution" => {
@@ -277,6 +284,11 @@ mod tests {
         assert!(
             matches!(&parse(&read).unwrap().actions[..], [Action::Read { content: Some(c), .. }] if c == "A=1")
         );
+        let cli = json!({"hook_event_name": "PreToolUse", "session_id": "s", "timestamp": "2026-09-01T00:00:00Z", "cwd": "/p",
+            "tool_name": "Bash", "tool_input": {"command": "cat .env"}});
+        let event = parse(&cli).unwrap();
+        assert_eq!(event.sent_by, Host::Copilot, "the Copilot CLI in Claude Code's dialect");
+        assert!(matches!(&event.actions[..], [Action::Shell(c)] if c == "cat .env"));
         let post = json!({"hookEventName": "PostToolUse", "cwd": "/p", "tool_name": "run_in_terminal", "tool_input": {}, "tool_response": "x"});
         assert!(parse(&post).unwrap().actions.is_empty(), "VS Code cannot replace an output");
     }
