@@ -437,4 +437,13 @@ fn global_installs_go_to_the_users_files() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(!home.path().join(".codeium/windsurf/hooks.json").exists());
     assert!(!home.path().join(".copilot/hooks/guard.json").exists());
+    // Codex's user directory is CODEX_HOME when set.
+    let codex_home = temp_dir();
+    let out = guard_with_home(project.path(), home.path())
+        .env("CODEX_HOME", codex_home.path())
+        .args(["install", "--global", "--assistant", "codex"])
+        .run();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(codex_home.path().join("hooks.json").is_file());
+    assert!(!home.path().join(".codex").exists());
 }

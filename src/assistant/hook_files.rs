@@ -104,6 +104,23 @@ pub const HOOK_FILES: [HookFiles; 8] = [
     },
 ];
 
+impl HookFiles {
+    /// The user-level `place` (relative to `home`), moved where the host's
+    /// own variable puts its directory: `CODEX_HOME` for `~/.codex`,
+    /// `COPILOT_HOME` for `~/.copilot`.
+    pub fn user_path(&self, home: &Path, place: &str) -> PathBuf {
+        let (dir, variable) = match self.host {
+            Host::Codex => (".codex/", "CODEX_HOME"),
+            Host::Copilot => (".copilot/", "COPILOT_HOME"),
+            _ => return home.join(place),
+        };
+        match (std::env::var_os(variable).filter(|v| !v.is_empty()), place.strip_prefix(dir)) {
+            (Some(base), Some(rest)) => PathBuf::from(base).join(rest),
+            _ => home.join(place),
+        }
+    }
+}
+
 /// The name of guard's own file in an `OwnFile` directory.
 pub const OWN_FILE: &str = "guard.json";
 
@@ -116,8 +133,7 @@ impl HookFiles {
     /// The file guard writes (for `Scripts`, the directory), in the project
     /// at `root` or, with `global`, under `home`.
     pub fn target(&self, root: &Path, home: &Path, global: bool) -> PathBuf {
-        let (base, places) = if global { (home, self.user) } else { (root, self.project) };
-        let place = base.join(places[0]);
+        let place = if global { self.user_path(home, self.user[0]) } else { root.join(self.project[0]) };
         match self.layout {
             Layout::OwnFile => place.join(OWN_FILE),
             Layout::Merged { .. } | Layout::Scripts => place,
@@ -130,7 +146,7 @@ impl HookFiles {
     pub fn files(&self, root: &Path, home: Option<&Path>) -> Vec<PathBuf> {
         let mut places: Vec<PathBuf> = self.project.iter().map(|p| root.join(p)).collect();
         if let Some(home) = home {
-            places.extend(self.user.iter().map(|p| home.join(p)));
+            places.extend(self.user.iter().map(|p| self.user_path(home, p)));
         }
         places.extend(self.system.iter().map(PathBuf::from));
         match self.layout {

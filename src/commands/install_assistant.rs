@@ -112,8 +112,12 @@ fn install_one(host: Host, places: &Places) -> Result<()> {
     let target = files.target(&places.root, &places.home, places.global);
     let marker = host.hook_marker();
     // One place per level: a host that reads two files would run guard twice.
-    let level = if places.global { files.user } else { files.project };
-    for other in level.iter().map(|p| places.base().join(p)).filter(|p| *p != target) {
+    let level: Vec<PathBuf> = if places.global {
+        files.user.iter().map(|p| files.user_path(&places.home, p)).collect()
+    } else {
+        files.project.iter().map(|p| places.root.join(p)).collect()
+    };
+    for other in level.into_iter().filter(|p| *p != target) {
         if read(&other)?.is_some_and(|text| text.contains(&marker)) {
             say(format_args!("guard: {} already runs guard's {} hooks", other.display(), host.title()));
             return Ok(());
