@@ -168,51 +168,12 @@ pub enum HookName {
     /// An AI assistant's hook: the event is JSON on standard input, and
     /// the answer is in that assistant's protocol (an exit code, JSON).
     #[command(flatten)]
-    Assistant(AssistantHook),
+    Assistant(crate::assistant::hosts::Host),
     /// Run by the pre-commit framework (`.pre-commit-hooks.yaml`, id
     /// `guard`): the push its pre-push stage describes in
     /// `PRE_COMMIT_FROM_REF`/`PRE_COMMIT_TO_REF` (else the local branch
     /// new to `PRE_COMMIT_REMOTE_NAME`), otherwise the staged changes.
     Framework,
-}
-
-/// The assistants' hooks guard runs as.
-#[derive(Debug, Clone, Copy, Subcommand)]
-pub enum AssistantHook {
-    /// Claude Code's hooks (and VS Code's and Cursor's runs of them).
-    Claude,
-    /// Cursor's hooks (`.cursor/hooks.json`).
-    Cursor,
-    /// The Codex CLI's hooks (`.codex/hooks.json`).
-    Codex,
-    /// Gemini CLI's hooks (`.gemini/settings.json`).
-    Gemini,
-    /// GitHub Copilot's hooks, for VS Code and the Copilot CLI
-    /// (`.github/hooks/guard.json`).
-    Copilot,
-    /// Windsurf's hooks (`.windsurf/hooks.json`).
-    Windsurf,
-    /// Cline's hook scripts (`.clinerules/hooks/`).
-    Cline,
-    /// Kiro's hooks (`.kiro/hooks/guard.json`).
-    Kiro,
-}
-
-impl AssistantHook {
-    /// The host it answers.
-    pub fn host(self) -> crate::assistant::hosts::Host {
-        use crate::assistant::hosts::Host;
-        match self {
-            AssistantHook::Claude => Host::ClaudeCode,
-            AssistantHook::Cursor => Host::Cursor,
-            AssistantHook::Codex => Host::Codex,
-            AssistantHook::Gemini => Host::Gemini,
-            AssistantHook::Copilot => Host::Copilot,
-            AssistantHook::Windsurf => Host::Windsurf,
-            AssistantHook::Cline => Host::Cline,
-            AssistantHook::Kiro => Host::Kiro,
-        }
-    }
 }
 
 /// The git hooks guard runs as.

@@ -22,7 +22,7 @@ use crate::sources::{messages, push, staged};
 /// Whatever kept guard from checking; the message says how to bypass.
 pub fn run(args: &HookArgs) -> Result<Outcome> {
     let (hook, push_input) = match &args.hook {
-        HookName::Assistant(hook) => return Ok(super::hook_assistant::run(hook.host())),
+        HookName::Assistant(host) => return Ok(super::hook_assistant::run(*host)),
         HookName::Git(hook) => (hook.clone(), None),
         HookName::Framework => from_framework()?,
     };

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 
 use super::payload::{optional, str_field, strings};
-use super::{Event, Host, Reply, Verdict};
+use super::{Event, Host};
 use crate::assistant::checks::Action;
 
 /// The triggers guard's hooks are on, with the `PreToolUse` matcher.
@@ -80,14 +80,6 @@ fn tool_actions(tool: &str, input: &Value) -> Result<Vec<Action>> {
     })
 }
 
-/// `verdict` as Kiro reads it: exit 2 with the reason on standard error.
-pub fn reply(verdict: &Verdict) -> Reply {
-    match verdict {
-        Verdict::Block(reason) => Reply::exit_2(reason),
-        Verdict::Allow | Verdict::Mask { .. } => Reply::default(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,11 +114,5 @@ mod tests {
         let legacy = parse(&json!({"hook_event_name": "preToolUse", "cwd": "/w", "tool_name": "execute_bash", "tool_input": {"command": "ls"}})).unwrap();
         assert!(matches!(&legacy.actions[..], [Action::Shell(c)] if c == "ls"));
         assert!(tool("todo_list", json!({})).is_empty());
-    }
-
-    #[test]
-    fn a_block_is_exit_2() {
-        assert!(reply(&Verdict::Block("no".into())).blocks_by_exit);
-        assert_eq!(reply(&Verdict::Allow), Reply::default());
     }
 }

@@ -23,24 +23,29 @@ use super::checks::Action;
 use crate::Outcome;
 
 /// An assistant whose hooks guard answers, named on the command line as
-/// `guard hook WORD` and `guard install --assistant WORD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `guard hook WORD` (each a subcommand: the event is JSON on standard
+/// input, the answer in that assistant's protocol) and `guard install
+/// --assistant WORD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Subcommand)]
 pub enum Host {
-    /// Anthropic's Claude Code (and the hosts that run its settings' hooks).
+    /// Claude Code's hooks (`.claude/settings.json`), and VS Code's and
+    /// Cursor's runs of them.
+    #[command(name = "claude")]
     ClaudeCode,
-    /// Cursor's agent and CLI.
+    /// Cursor's hooks (`.cursor/hooks.json`).
     Cursor,
-    /// OpenAI's Codex CLI.
+    /// The Codex CLI's hooks (`.codex/hooks.json`).
     Codex,
-    /// Google's Gemini CLI.
+    /// Gemini CLI's hooks (`.gemini/settings.json`).
     Gemini,
-    /// GitHub Copilot: VS Code's agent mode and the Copilot CLI.
+    /// GitHub Copilot's hooks, for VS Code's agent mode and the Copilot CLI
+    /// (`.github/hooks/guard.json`).
     Copilot,
-    /// Windsurf's Cascade.
+    /// Windsurf's hooks (`.windsurf/hooks.json`).
     Windsurf,
-    /// Cline.
+    /// Cline's hook scripts (`.clinerules/hooks/`).
     Cline,
-    /// Kiro's CLI agents.
+    /// Kiro's hooks (`.kiro/hooks/guard.json`).
     Kiro,
 }
 
@@ -162,6 +167,15 @@ impl Reply {
         Reply { stdout: String::new(), stderr: reason.to_string(), blocks_by_exit: true }
     }
 
+    /// `verdict` for a host that reads only the exit code: exit 2 with the
+    /// reason on standard error blocks; nothing else is read.
+    fn by_exit_code(verdict: &Verdict) -> Reply {
+        match verdict {
+            Verdict::Block(reason) => Reply::exit_2(reason),
+            Verdict::Allow | Verdict::Mask { .. } => Reply::default(),
+        }
+    }
+
     /// Exit 0 with `json` on standard output.
     fn json(json: &Value) -> Reply {
         Reply { stdout: format!("{json}\n"), stderr: String::new(), blocks_by_exit: false }
@@ -195,8 +209,22 @@ pub fn reply(host: Host, event: Option<&Event>, verdict: &Verdict) -> Reply {
         Host::Codex => codex::reply(verdict),
         Host::Gemini => gemini::reply(verdict),
         Host::Copilot => copilot::reply(name, verdict),
-        Host::Windsurf => windsurf::reply(verdict),
+        Host::Windsurf | Host::Kiro => Reply::by_exit_code(verdict),
         Host::Cline => cline::reply(verdict),
-        Host::Kiro => kiro::reply(verdict),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_are_named_by_their_words_and_answer_by_exit_code_where_that_is_all_they_read() {
+        for host in Host::ALL {
+            assert_eq!(Host::from_word(host.word()), Some(host));
+        }
+        let block = reply(Host::Windsurf, None, &Verdict::Block("no".into()));
+        assert!(block.blocks_by_exit && block.stderr == "no" && block.stdout.is_empty());
+        assert_eq!(reply(Host::Kiro, None, &Verdict::Allow), Reply::default());
     }
 }

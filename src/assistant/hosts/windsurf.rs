@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 
 use super::payload::{optional, str_field, strings};
-use super::{Event, Host, Reply, Verdict};
+use super::{Event, Host};
 use crate::assistant::checks::Action;
 
 /// The events guard's entries are on.
@@ -60,14 +60,6 @@ pub fn parse(payload: &Value) -> Result<Event> {
     Ok(event)
 }
 
-/// `verdict` as Windsurf reads it: exit 2 with the reason on standard error.
-pub fn reply(verdict: &Verdict) -> Reply {
-    match verdict {
-        Verdict::Block(reason) => Reply::exit_2(reason),
-        Verdict::Allow | Verdict::Mask { .. } => Reply::default(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,11 +92,5 @@ mod tests {
         );
         assert!(matches!(&mcp.actions[..], [Action::Send { text, .. }] if text == "select"));
         assert!(event("post_cascade_response", json!({"response": "r", "cwd": "/w"})).actions.is_empty());
-    }
-
-    #[test]
-    fn a_block_is_exit_2() {
-        assert!(reply(&Verdict::Block("no".into())).blocks_by_exit);
-        assert_eq!(reply(&Verdict::Allow), Reply::default());
     }
 }
